@@ -1,0 +1,42 @@
+using System.Xml.Linq;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Component.Services;
+
+/// <summary>
+/// XEP-0030 for a component: answers disco#info and disco#items for the entities it knows and
+/// item-not-found for any other address in its domain.
+/// </summary>
+public static class ServiceDiscovery
+{
+    /// <summary>Looks up the info of an entity in the domain (the domain itself, a room...), or null if there is none.</summary>
+    public delegate DiscoInfo? InfoProvider(Jid entity, string? node);
+
+    public delegate DiscoItems? ItemsProvider(Jid entity, string? node);
+
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, InfoProvider info, ItemsProvider items)
+    {
+        router.OnIqGet(Ns.DiscoInfo + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = info(iq.GetTo()!, node)
+                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        router.OnIqGet(Ns.DiscoItems + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = items(iq.GetTo()!, node)
+                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        return router;
+    }
+
+    /// <summary>The simplest case: only the domain itself exists, with one identity and its features.</summary>
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Jid domain, DiscoInfo serviceInfo,
+        Func<DiscoItems>? serviceItems = null) =>
+        router.AddServiceDiscovery(
+            (jid, node) => jid.Equals(domain) && node is null ? serviceInfo : null,
+            (jid, node) => jid.Equals(domain) && node is null ? serviceItems?.Invoke() ?? new DiscoItems() : null);
+}

@@ -1,0 +1,163 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Component;
+
+/// <summary>Answers an IQ get/set: returns the result payload (null for an empty result) or throws <see cref="StanzaErrorException"/>.</summary>
+public delegate ValueTask<XElement?> IqHandler(XElement iq, CancellationToken cancellationToken);
+
+/// <summary>Handles a message or presence; replies through the <see cref="IStanzaSender"/> it was built with.</summary>
+public delegate ValueTask StanzaHandler(XElement stanza, CancellationToken cancellationToken);
+
+/// <summary>
+/// Routes inbound stanzas to handlers by kind, IQ type and payload name. Owns the protocol
+/// defaults every entity needs: an IQ nobody handles gets service-unavailable, a message nobody
+/// handles is bounced, a handler's failure becomes a stanza error, and a result or error is
+/// never answered with an error.
+/// </summary>
+public sealed class StanzaRouter(ILogger logger)
+{
+    private readonly Dictionary<(string Type, XName Payload), IqHandler> _iq = new();
+    private readonly List<(Func<XElement, bool>? When, StanzaHandler Handler)> _messages = new();
+    private readonly List<(Func<XElement, bool>? When, StanzaHandler Handler)> _presences = new();
+
+    public StanzaRouter OnIqGet(XName payload, IqHandler handler) => OnIq("get", payload, handler);
+    public StanzaRouter OnIqSet(XName payload, IqHandler handler) => OnIq("set", payload, handler);
+
+    private StanzaRouter OnIq(string type, XName payload, IqHandler handler)
+    {
+        if (!_iq.TryAdd((type, payload), handler))
+            throw new InvalidOperationException($"an IQ {type} handler for {payload} is already registered");
+        return this;
+    }
+
+    /// <summary>Handles messages <paramref name="when"/> matches (all when null); the first match wins.</summary>
+    public StanzaRouter OnMessage(StanzaHandler handler, Func<XElement, bool>? when = null)
+    {
+        _messages.Add((when, handler));
+        return this;
+    }
+
+    public StanzaRouter OnPresence(StanzaHandler handler, Func<XElement, bool>? when = null)
+    {
+        _presences.Add((when, handler));
+        return this;
+    }
+
+    public async ValueTask DispatchAsync(XElement stanza, IStanzaSender sender, CancellationToken cancellationToken)
+    {
+        var kind = stanza.GetKind();
+        if (kind == StanzaKind.Other)
+        {
+            Log.Unanswerable(logger, sender.Domain.ToString(), stanza.Name.LocalName, "not a stanza");
+            return;
+        }
+        var kindName = stanza.Name.LocalName;
+        var isError = stanza.IsErrorType();
+
+        if (!Jid.TryParse((string?)stanza.Attribute("from"), out _))
+        {
+            // Without a valid sender there is nobody to answer; the server should never let this through.
+            Log.Unanswerable(logger, sender.Domain.ToString(), kindName, "missing or malformed 'from'");
+            return;
+        }
+        if (!Jid.TryParse((string?)stanza.Attribute("to"), out _))
+        {
+            if (!isError && !stanza.IsResponse())
+                await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.JidMalformed, "malformed 'to' address"),
+                    fromDomain: true, cancellationToken);
+            return;
+        }
+
+        try
+        {
+            switch (kind)
+            {
+                case StanzaKind.Iq:
+                    await DispatchIqAsync(stanza, sender, cancellationToken);
+                    break;
+                case StanzaKind.Message:
+                    if (!await RunFirstMatchAsync(_messages, stanza, cancellationToken) && !isError)
+                        await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.ServiceUnavailable), false, cancellationToken);
+                    break;
+                case StanzaKind.Presence:
+                    // Presence nobody handles needs no answer (RFC 6121 lets a service ignore it).
+                    await RunFirstMatchAsync(_presences, stanza, cancellationToken);
+                    break;
+            }
+        }
+        catch (StanzaErrorException ex)
+        {
+            if (!isError && !stanza.IsResponse())
+                await RejectAsync(stanza, sender, ex.Error, false, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            Log.HandlerFailed(logger, ex, sender.Domain.ToString(), kindName, (string?)stanza.Attribute("from"));
+            if (!isError && !stanza.IsResponse())
+                await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.InternalServerError), false, cancellationToken);
+        }
+    }
+
+    private async ValueTask DispatchIqAsync(XElement iq, IStanzaSender sender, CancellationToken ct)
+    {
+        var type = iq.GetStanzaType();
+        if (type is "result" or "error") return; // unmatched response: nobody waits for it any more
+        if (type is not ("get" or "set"))
+        {
+            await RejectAsync(iq, sender, StanzaError.Of(StanzaErrorCondition.BadRequest, "IQ type must be get, set, result or error"), false, ct);
+            return;
+        }
+        var payload = iq.GetPayload();
+        if (payload is null || payload.NextNode is XElement || payload.ElementsBeforeSelf().Any())
+        {
+            await RejectAsync(iq, sender, StanzaError.Of(StanzaErrorCondition.BadRequest, "an IQ get or set carries exactly one payload element"), false, ct);
+            return;
+        }
+        if (!_iq.TryGetValue((type, payload.Name), out var handler))
+        {
+            await RejectAsync(iq, sender, StanzaError.Of(StanzaErrorCondition.ServiceUnavailable), false, ct);
+            return;
+        }
+        var result = await handler(iq, ct);
+        await sender.SendAsync(iq.ResultReply(result), ct);
+    }
+
+    private static async ValueTask<bool> RunFirstMatchAsync(List<(Func<XElement, bool>? When, StanzaHandler Handler)> handlers,
+        XElement stanza, CancellationToken ct)
+    {
+        foreach (var (when, handler) in handlers)
+        {
+            if (when != null && !when(stanza)) continue;
+            await handler(stanza, ct);
+            return true;
+        }
+        return false;
+    }
+
+    private async ValueTask RejectAsync(XElement stanza, IStanzaSender sender, StanzaError error, bool fromDomain, CancellationToken ct)
+    {
+        var from = (string?)stanza.Attribute("from");
+        var condition = error.Condition.ToString();
+        if (IsMisbehaviour(error.Condition))
+            Log.Rejected(logger, sender.Domain.ToString(), stanza.Name.LocalName, from, condition, error.Text);
+        else
+            Log.Refused(logger, sender.Domain.ToString(), stanza.Name.LocalName, from, condition, error.Text);
+
+        var reply = stanza.ErrorReply(error);
+        // A reply's 'from' must be in our domain or the server closes the stream; when the
+        // original 'to' was unusable, answer from the bare domain.
+        if (fromDomain) reply.SetAttributeValue("from", sender.Domain.ToString());
+        await sender.SendAsync(reply, ct);
+    }
+
+    // Conditions that point at a misbehaving or unauthorised sender: worth an admin's attention.
+    private static bool IsMisbehaviour(StanzaErrorCondition c) => c is StanzaErrorCondition.BadRequest
+        or StanzaErrorCondition.JidMalformed or StanzaErrorCondition.Forbidden or StanzaErrorCondition.NotAuthorized
+        or StanzaErrorCondition.NotAllowed or StanzaErrorCondition.PolicyViolation or StanzaErrorCondition.InternalServerError;
+}

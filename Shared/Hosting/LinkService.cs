@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using XmppGroupChat.Component;
+
+namespace XmppGroupChat.Hosting;
+
+/// <summary>Keeps every link of the program up; a configuration error on any of them ends the process.</summary>
+internal sealed class LinkService(
+    IServiceProvider services,
+    ILoggerFactory loggers,
+    IHostApplicationLifetime lifetime,
+    ExitCode exitCode) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger("XmppGroupChat.Hosting");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        List<ComponentLink> links;
+        try
+        {
+            var storage = services.GetRequiredService<StorageSettings>();
+            _logger.LogInformation("Data directory: {Path}", storage.Path);
+            var group = new LinkGroup();
+            links = services.GetServices<LinkDefinition>().Select(d =>
+            {
+                var logger = loggers.CreateLogger($"XmppGroupChat.Link.{d.Options.Domain}");
+                var router = new StanzaRouter(logger);
+                var link = new ComponentLink(d.Options, router, logger, group);
+                d.Configure(router, link, services);
+                _logger.LogInformation("{Domain}: connecting to {Host}:{Port}", d.Options.Domain, d.Options.Host, d.Options.Port);
+                return link;
+            }).ToList();
+        }
+        catch (ComponentConfigurationException ex)
+        {
+            Fail(ComponentApp.ExitConfigurationError, "configuration error: {Reason}", ex.Message);
+            return;
+        }
+
+        var running = links.Select(l => RunOne(l, stoppingToken)).ToList();
+        await Task.WhenAll(running);
+    }
+
+    private async Task RunOne(ComponentLink link, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await link.RunAsync(stoppingToken);
+        }
+        catch (ComponentConfigurationException)
+        {
+            // The link has logged the reason; there is no point keeping the other links up.
+            exitCode.Value = ComponentApp.ExitConfigurationError;
+            lifetime.StopApplication();
+        }
+        catch (Exception ex)
+        {
+            _logger.LogCritical(ex, "{Domain}: link failed", link.Domain);
+            exitCode.Value = ComponentApp.ExitFailure;
+            lifetime.StopApplication();
+        }
+    }
+
+    private void Fail(int code, string message, params object[] args)
+    {
+        _logger.LogCritical(message, args);
+        exitCode.Value = code;
+        lifetime.StopApplication();
+    }
+}

@@ -1,0 +1,62 @@
+namespace XmppGroupChat.Tests.Integration.Infrastructure;
+
+/// <summary>One of the suite's programs, started as a real child process against a test server.</summary>
+public sealed class ComponentProgram : IDisposable
+{
+    public static readonly string[] All = ["mix", "mirror", "dmuc-replica"];
+
+    private ComponentProgram(string name, ManagedProcess process, string storage)
+    {
+        Name = name;
+        Process = process;
+        StoragePath = storage;
+    }
+
+    public string Name { get; }
+    public ManagedProcess Process { get; }
+    public string StoragePath { get; }
+
+    /// <summary>The domains the program serves (the room host has two).</summary>
+    public static string[] DomainsOf(string name) => name == "mix" ? ["mix.localhost", "muc.localhost"] : [$"{name}.localhost"];
+
+    public static ComponentProgram Start(string name, XmppServer server, string? secret = null, params string[] extraArgs)
+    {
+        var (project, assembly) = name switch
+        {
+            "mix" => ("Mix", "XmppGroupChat.Mix"),
+            "mirror" => ("Mirror", "XmppGroupChat.Mirror"),
+            "dmuc-replica" => ("DmucReplica", "XmppGroupChat.DmucReplica"),
+            _ => throw new ArgumentOutOfRangeException(nameof(name)),
+        };
+        var storage = Path.Combine(server.Directory, "storage-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        string[] args =
+        [
+            RepoPaths.ProgramDll(project, assembly),
+            "--Component:Host=127.0.0.1",
+            $"--Component:Port={server.ComponentPortFor(name + ".localhost")}",
+            $"--Component:Domain={name}.localhost",
+            $"--Storage:Path={storage}",
+            // Fast reconnects keep the restart tests short; the default cap is 30 s.
+            "--Component:ReconnectMaxDelaySeconds=2",
+            "--Logging:LogLevel:Default=Debug",
+            .. extraArgs,
+        ];
+        // The secret comes from the environment, the way an admin's service manager would pass it.
+        var env = new Dictionary<string, string> { ["Component__Secret"] = secret ?? server.Secret };
+        if (name == "mix")
+            args = [.. args, "--Muc:Domain=muc.localhost", $"--Muc:Port={server.ComponentPortFor("muc.localhost")}",
+                "--Muc:ReconnectMaxDelaySeconds=2"];
+        return new ComponentProgram(name, ManagedProcess.Start("dotnet", args, environment: env), storage);
+    }
+
+    /// <summary>Waits until every domain of the program has logged that it is connected.</summary>
+    public async Task WaitConnectedAsync(TimeSpan timeout)
+    {
+        foreach (var domain in DomainsOf(Name))
+            if (!await Process.WaitForOutputAsync($"Connected to 127.0.0.1", timeout) ||
+                !await Process.WaitForOutputAsync($"as {domain}", timeout))
+                throw new TimeoutException($"{Name} did not connect {domain}:\n{Process.Output}");
+    }
+
+    public void Dispose() => Process.Dispose();
+}
