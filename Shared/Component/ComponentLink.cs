@@ -237,6 +237,12 @@ public sealed class ComponentLink : IStanzaSender
             if (answer.Name.LocalName != "handshake")
                 throw new IOException($"expected <handshake/>, got <{answer.Name.LocalName}/>");
         }
+        catch (StreamViolationException ex)
+        {
+            Log.StreamViolation(_logger, _options.Domain, ex.Condition, ex.Message);
+            await CloseWithErrorAsync(net, ex.Condition, ex.Message);
+            throw;
+        }
         catch (Exception ex) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested
                                    && ex is ObjectDisposedException or IOException or OperationCanceledException or SocketException)
         {

@@ -15,6 +15,9 @@ internal sealed class LimitedReadStream(Stream inner, long windowBytes) : Stream
 
     public long TotalRead => _total;
 
+    /// <summary>True once the peer has closed its side: a parse error after that is a cut connection, not bad XML.</summary>
+    public bool Ended { get; private set; }
+
     /// <summary>Called after each complete stanza: the next one gets a fresh allowance.</summary>
     public void StartWindow() => _limit = _total + windowBytes + ReadAheadSlack;
 
@@ -49,6 +52,7 @@ internal sealed class LimitedReadStream(Stream inner, long windowBytes) : Stream
 
     private int Count(int n)
     {
+        if (n == 0) Ended = true;
         _total += n;
         return n;
     }

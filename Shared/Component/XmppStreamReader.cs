@@ -117,6 +117,10 @@ public sealed class XmppStreamReader : IDisposable
         {
             return await _reader.ReadAsync().ConfigureAwait(false);
         }
+        catch (XmlException ex) when (_input.Ended)
+        {
+            throw new EndOfStreamException("the connection closed in the middle of the stream", ex);
+        }
         catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
         {
             throw new StreamViolationException(StreamErrorCondition.RestrictedXml, "DTDs are not allowed in XMPP", ex);
