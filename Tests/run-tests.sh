@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests (no network) and integration tests against real Prosody and
+# ejabberd processes started on loopback, driven by a C# test client and python3-slixmpp.
+#
+#   bash Tests/run-tests.sh            # all tests
+#   bash Tests/run-tests.sh --unit     # unit tests only (no servers needed)
+#
+# Installs what the tests need from Debian's packages when missing (Prosody, ejabberd,
+# python3-slixmpp), without starting them as system services. Ends with one line
+# "N passed, N failed" read from the test results.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+results="$repo/TestResults"
+say() { printf '[run-tests] %s\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  command -v prosody >/dev/null || missing+=(prosody)
+  command -v ejabberdctl >/dev/null || missing+=(ejabberd)
+  /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || missing+=(python3-slixmpp)
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing ${missing[*]} from Debian's packages"
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  # The tests start their own servers on free ports; keep the packages from starting system ones.
+  local guard=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d; guard=1
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  [ -z "$guard" ] || $sudo rm -f /usr/sbin/policy-rc.d
+}
+
+projects=("$repo/Tests/Unit/Unit.csproj" "$repo/Tests/Integration/Integration.csproj")
+if [ "${1:-}" = "--unit" ]; then
+  projects=("$repo/Tests/Unit/Unit.csproj")
+else
+  install_packages
+fi
+
+rm -rf "$results"
+say "building"
+dotnet build "$repo/component.sln" -c Release -nologo -v quiet
+
+status=0
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  say "testing $name"
+  # A hung test is killed and reported instead of eating CI's time.
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" --blame-hang-timeout 10m || status=1
+done
+
+# One closing line from the real results (the trx files), whatever the console said.
+summary=$(python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed", 0))
+    failed += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    skipped += int(c.get("notExecuted", 0))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+)
+passed=${summary%% passed*}
+if [ "$passed" = "0" ]; then status=1; fi
+echo "$summary"
+exit $status
