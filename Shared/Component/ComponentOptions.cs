@@ -43,7 +43,7 @@ public sealed record ComponentOptions
         if (Port is <= 0 or > 65535) throw new ComponentConfigurationException($"Component:Port {Port} is not a TCP port.");
         if (!Xmpp.Jid.TryParse(Domain, out var d) || !d.IsDomain)
             throw new ComponentConfigurationException($"Component:Domain '{Domain}' is not a domain name.");
-        if (string.IsNullOrEmpty(Secret)) throw new ComponentConfigurationException($"No secret is set for {Domain}.");
+        if (string.IsNullOrEmpty(Secret)) throw new ComponentConfigurationException($"No secret is set for {Domain}: set Component:Secret (environment variable Component__Secret) to the secret in the server's component entry.");
         if (MaxStanzaBytes < 1024) throw new ComponentConfigurationException("MaxStanzaBytes must be at least 1024.");
         if (MaxStanzaDepth < 4) throw new ComponentConfigurationException("MaxStanzaDepth must be at least 4.");
     }

@@ -20,7 +20,7 @@ internal sealed class LinkService(
         try
         {
             var storage = services.GetRequiredService<StorageSettings>();
-            _logger.LogInformation("Data directory: {Path}", storage.Path);
+            Log.DataDirectory(_logger, storage.Path);
             var group = new LinkGroup();
             links = services.GetServices<LinkDefinition>().Select(d =>
             {
@@ -28,13 +28,15 @@ internal sealed class LinkService(
                 var router = new StanzaRouter(logger);
                 var link = new ComponentLink(d.Options, router, logger, group);
                 d.Configure(router, link, services);
-                _logger.LogInformation("{Domain}: connecting to {Host}:{Port}", d.Options.Domain, d.Options.Host, d.Options.Port);
+                Log.Starting(_logger, d.Options.Domain, d.Options.Host, d.Options.Port);
                 return link;
             }).ToList();
         }
         catch (ComponentConfigurationException ex)
         {
-            Fail(ComponentApp.ExitConfigurationError, "configuration error: {Reason}", ex.Message);
+            Log.ConfigurationError(_logger, ex.Message);
+            exitCode.Value = ComponentApp.ExitConfigurationError;
+            lifetime.StopApplication();
             return;
         }
 
@@ -56,16 +58,9 @@ internal sealed class LinkService(
         }
         catch (Exception ex)
         {
-            _logger.LogCritical(ex, "{Domain}: link failed", link.Domain);
+            Log.LinkFailed(_logger, ex, link.Domain.ToString());
             exitCode.Value = ComponentApp.ExitFailure;
             lifetime.StopApplication();
         }
-    }
-
-    private void Fail(int code, string message, params object[] args)
-    {
-        _logger.LogCritical(message, args);
-        exitCode.Value = code;
-        lifetime.StopApplication();
     }
 }
