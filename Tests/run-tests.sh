@@ -14,6 +14,9 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 results="$repo/TestResults"
 say() { printf '[run-tests] %s\n' "$*"; }
 
+# shellcheck source=samples/apt-install.sh
+. "$repo/samples/apt-install.sh"
+
 install_packages() {
   local missing=()
   command -v prosody >/dev/null || missing+=(prosody)
@@ -21,16 +24,7 @@ install_packages() {
   /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || missing+=(python3-slixmpp)
   [ ${#missing[@]} -eq 0 ] && return
   say "installing ${missing[*]} from Debian's packages"
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  # The tests start their own servers on free ports; keep the packages from starting system ones.
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod +x /usr/sbin/policy-rc.d; guard=1
-  fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
-  [ -z "$guard" ] || $sudo rm -f /usr/sbin/policy-rc.d
+  apt_install "${missing[@]}"
 }
 
 projects=("$repo/Tests/Unit/Unit.csproj" "$repo/Tests/Integration/Integration.csproj")

@@ -16,19 +16,13 @@ component_port=${COMPONENT_PORT:-5347}
 
 say() { printf '[run-local] %s\n' "$*"; }
 
+# shellcheck source=samples/apt-install.sh
+. "$repo/samples/apt-install.sh"
+
 install_prosody() {
   command -v prosody >/dev/null && return
   say "installing Prosody from Debian's packages"
-  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-  # Keep the package from starting a system-wide Prosody: the demo runs its own.
-  local guard=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
-    $sudo chmod +x /usr/sbin/policy-rc.d; guard=1
-  fi
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq prosody >/dev/null
-  [ -z "$guard" ] || $sudo rm -f /usr/sbin/policy-rc.d
+  apt_install prosody
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
