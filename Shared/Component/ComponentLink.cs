@@ -428,7 +428,8 @@ public sealed class ComponentLink : IStanzaSender
             throw new ArgumentException($"a stanza sent by {_options.Domain} must have a 'from' in that domain (got '{from}')");
     }
 
-    internal static bool IsInDomain(string jid, string domain)
+    /// <summary>Whether a JID string is the domain or an address in it (cheap: no full parse).</summary>
+    public static bool IsInDomain(string jid, string domain)
     {
         var slash = jid.IndexOf('/');
         var bare = slash < 0 ? jid.AsSpan() : jid.AsSpan(0, slash);

@@ -15,6 +15,12 @@ public interface IStanzaSender
     /// <summary>Queues a stanza; waits while the queue is full (backpressure), never drops.</summary>
     ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues a stanza already serialised for a component stream (one serialisation shared by many
+    /// recipients). The caller guarantees its 'from' is in <see cref="Domain"/>.
+    /// </summary>
+    ValueTask SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken = default);
+
     /// <summary>Sends an IQ get/set and returns the result; an error response throws <see cref="StanzaErrorException"/>.</summary>
     Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 }

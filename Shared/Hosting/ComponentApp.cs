@@ -9,6 +9,9 @@ namespace XmppGroupChat.Hosting;
 /// <summary>How one link's handlers are set up once its router and sender exist.</summary>
 public delegate void ConfigureLink(StanzaRouter router, IStanzaSender sender, IServiceProvider services);
 
+/// <summary>Work that must finish before any link connects (opening the archive, loading rooms).</summary>
+public sealed record StartupTask(Func<IServiceProvider, CancellationToken, Task> Run);
+
 /// <summary>A link the program keeps up: its options and the protocol logic behind it.</summary>
 public sealed record LinkDefinition(ComponentOptions Options, ConfigureLink Configure);
 
@@ -50,6 +53,14 @@ public static class ComponentApp
         Func<IConfiguration, ComponentOptions> options, ConfigureLink configure)
     {
         builder.Services.AddSingleton(sp => new LinkDefinition(options(sp.GetRequiredService<IConfiguration>()), configure));
+        return builder;
+    }
+
+    /// <summary>Adds work that completes before the links connect, so no stanza meets a half-loaded state.</summary>
+    public static HostApplicationBuilder AddStartupTask(this HostApplicationBuilder builder,
+        Func<IServiceProvider, CancellationToken, Task> run)
+    {
+        builder.Services.AddSingleton(new StartupTask(run));
         return builder;
     }
 

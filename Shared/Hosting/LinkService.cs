@@ -21,6 +21,8 @@ internal sealed class LinkService(
         {
             var storage = services.GetRequiredService<StorageSettings>();
             Log.DataDirectory(_logger, storage.Path);
+            foreach (var startup in services.GetServices<StartupTask>())
+                await startup.Run(services, stoppingToken);
             var group = new LinkGroup();
             links = services.GetServices<LinkDefinition>().Select(d =>
             {
@@ -32,10 +34,21 @@ internal sealed class LinkService(
                 return link;
             }).ToList();
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
         catch (ComponentConfigurationException ex)
         {
             Log.ConfigurationError(_logger, ex.Message);
             exitCode.Value = ComponentApp.ExitConfigurationError;
+            lifetime.StopApplication();
+            return;
+        }
+        catch (Exception ex)
+        {
+            Log.StartupFailed(_logger, ex);
+            exitCode.Value = ComponentApp.ExitFailure;
             lifetime.StopApplication();
             return;
         }

@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Critical, Message = "configuration error: {Reason}")]
     public static partial void ConfigurationError(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Critical, Message = "start-up failed")]
+    public static partial void StartupFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 1203, Level = LogLevel.Critical, Message = "{Domain}: link failed")]
     public static partial void LinkFailed(ILogger logger, Exception exception, string domain);
 }

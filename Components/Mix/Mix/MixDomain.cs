@@ -1,22 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
-using XmppGroupChat.Component.Services;
+using XmppGroupChat.Hosting;
+using XmppGroupChat.Mix.Mam;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Mix.Mix;
 
-/// <summary>The MIX face of the room host (mix.&lt;server&gt;): what the service domain answers.</summary>
+/// <summary>The MIX face of the room host (mix.&lt;server&gt;): wires each concern's handlers to the link.</summary>
 public static class MixDomain
 {
-    public static DiscoInfo ServiceInfo() => new DiscoInfo()
-        .AddIdentity(new DiscoIdentity("conference", "mix", "MIX service"))
-        .AddFeature(Ns.DiscoInfo.NamespaceName)
-        .AddFeature(Ns.DiscoItems.NamespaceName)
-        .AddFeature(Ns.Ping.NamespaceName);
-
     public static void Configure(StanzaRouter router, IStanzaSender sender, IServiceProvider services)
     {
-        var info = ServiceInfo();
-        router.AddServiceDiscovery(sender.Domain, info)
-              .AddPing(jid => jid.Equals(sender.Domain));
+        var host = services.GetRequiredService<RoomHost>();
+        var config = services.GetRequiredService<IConfiguration>();
+        var muc = ComponentSettings.ReadSecondary(config, "Muc", "muc").Domain;
+        var mix = new MixService(host.Rooms, host.Archive, host.Broadcaster, sender,
+            MixSettings.Read(config, sender.Domain.ToString(), muc),
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Mix"));
+        Wire(router, mix);
+    }
+
+    /// <summary>Registers every MIX handler; also used by the tests with their own sender.</summary>
+    public static void Wire(StanzaRouter router, MixService mix)
+    {
+        var messages = new ChannelMessages(mix);
+        new MixDiscovery(mix).Register(router);
+        new ChannelLifecycle(mix).Register(router);
+        new Membership(mix).Register(router);
+        new NickRegistration(mix).Register(router);
+        new NodeItems(mix, new Mix0Publishing(mix, messages)).Register(router);
+        messages.Register(router);
+        new MamQueries(mix.Archive, mix.Sender, mix.RequireRoom,
+            (room, jid) => room.FindParticipant(jid.Bare) != null || room.IsAdmin(jid),
+            (m, room, viewer) => Reflection.ForCore(m, room, MixService.ShowsJidsTo(room, viewer))).Register(router);
     }
 }

@@ -10,23 +10,23 @@ namespace XmppGroupChat.Component.Services;
 public static class ServiceDiscovery
 {
     /// <summary>Looks up the info of an entity in the domain (the domain itself, a room...), or null if there is none.</summary>
-    public delegate DiscoInfo? InfoProvider(Jid entity, string? node);
+    public delegate DiscoInfo? InfoProvider(Jid entity, string? node, Jid requester);
 
-    public delegate DiscoItems? ItemsProvider(Jid entity, string? node);
+    public delegate DiscoItems? ItemsProvider(Jid entity, string? node, Jid requester);
 
     public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, InfoProvider info, ItemsProvider items)
     {
         router.OnIqGet(Ns.DiscoInfo + "query", (iq, _) =>
         {
             var node = (string?)iq.GetPayload()!.Attribute("node");
-            var result = info(iq.GetTo()!, node)
+            var result = info(iq.GetTo()!, node, iq.GetFrom()!)
                          ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
             return ValueTask.FromResult<XElement?>(result.ToElement());
         });
         router.OnIqGet(Ns.DiscoItems + "query", (iq, _) =>
         {
             var node = (string?)iq.GetPayload()!.Attribute("node");
-            var result = items(iq.GetTo()!, node)
+            var result = items(iq.GetTo()!, node, iq.GetFrom()!)
                          ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
             return ValueTask.FromResult<XElement?>(result.ToElement());
         });
@@ -37,6 +37,6 @@ public static class ServiceDiscovery
     public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Jid domain, DiscoInfo serviceInfo,
         Func<DiscoItems>? serviceItems = null) =>
         router.AddServiceDiscovery(
-            (jid, node) => jid.Equals(domain) && node is null ? serviceInfo : null,
-            (jid, node) => jid.Equals(domain) && node is null ? serviceItems?.Invoke() ?? new DiscoItems() : null);
+            (jid, node, _) => jid.Equals(domain) && node is null ? serviceInfo : null,
+            (jid, node, _) => jid.Equals(domain) && node is null ? serviceItems?.Invoke() ?? new DiscoItems() : null);
 }

@@ -19,7 +19,11 @@ public sealed class ComponentProgram : IDisposable
     /// <summary>The domains the program serves (the room host has two).</summary>
     public static string[] DomainsOf(string name) => name == "mix" ? ["mix.localhost", "muc.localhost"] : [$"{name}.localhost"];
 
-    public static ComponentProgram Start(string name, XmppServer server, string? secret = null, params string[] extraArgs)
+    public static ComponentProgram Start(string name, XmppServer server, string? secret = null, params string[] extraArgs) =>
+        Start(name, server, secret, storagePath: null, extraArgs);
+
+    /// <summary>Starts the program; pass the storage path of an earlier run to start it on the same data.</summary>
+    public static ComponentProgram Start(string name, XmppServer server, string? secret, string? storagePath, params string[] extraArgs)
     {
         var (project, assembly) = name switch
         {
@@ -28,7 +32,7 @@ public sealed class ComponentProgram : IDisposable
             "dmuc-replica" => ("DmucReplica", "XmppGroupChat.DmucReplica"),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
-        var storage = Path.Combine(server.Directory, "storage-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        var storage = storagePath ?? Path.Combine(server.Directory, "storage-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
         string[] args =
         [
             RepoPaths.ProgramDll(project, assembly),

@@ -1,0 +1,112 @@
+using System.Buffers;
+using System.Threading.Channels;
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Delivery;
+
+/// <summary>
+/// Archive first, then fan out, in arrival order. Handlers start the archive append and queue the
+/// broadcast here without waiting for the commit, so many messages share one commit (group
+/// commit); one loop awaits each append in order and only then delivers it. A message whose
+/// append fails is never delivered; its sender gets an error instead.
+/// </summary>
+public sealed class Broadcaster
+{
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+    private readonly ILogger _logger;
+
+    public Broadcaster(ILogger<Broadcaster> logger) => _logger = logger;
+
+    /// <summary>What to deliver once the message is durable: builds the per-dialect templates from the archived copy.</summary>
+    public delegate IEnumerable<(XElement Template, IEnumerable<Jid> Recipients)> Deliveries(ArchivedMessage archived);
+
+    private sealed record Pending(ValueTask<ArchivedMessage> Append, IStanzaSender Sender, Deliveries Deliveries,
+        XElement Original, TaskCompletionSource<ArchivedMessage>? Done);
+
+    /// <summary>Queues a broadcast behind the ones already queued; returns when it is queued, not delivered.</summary>
+    public ValueTask EnqueueAsync(ValueTask<ArchivedMessage> append, IStanzaSender sender, Deliveries deliveries,
+        XElement original, CancellationToken ct) =>
+        _queue.Writer.WriteAsync(new Pending(append, sender, deliveries, original, null), ct);
+
+    /// <summary>Queues a broadcast and waits until it is archived (for IQ-based publishes that return the id).</summary>
+    public async Task<ArchivedMessage> EnqueueAndWaitAsync(ValueTask<ArchivedMessage> append, IStanzaSender sender,
+        Deliveries deliveries, XElement original, CancellationToken ct)
+    {
+        var done = new TaskCompletionSource<ArchivedMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Pending(append, sender, deliveries, original, done), ct);
+        return await done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>Delivers immediately, in order with the archived traffic (notifications, bodiless messages).</summary>
+    public ValueTask EnqueueUnarchivedAsync(IStanzaSender sender, XElement template, IEnumerable<Jid> recipients, CancellationToken ct)
+    {
+        var archived = new ArchivedMessage(template.GetId() ?? Stanza.NewId(), DateTimeOffset.UtcNow, "", null, template);
+        return _queue.Writer.WriteAsync(new Pending(ValueTask.FromResult(archived), sender,
+            _ => [(template, recipients)], template, null), ct);
+    }
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        try
+        {
+            await foreach (var p in _queue.Reader.ReadAllAsync(stop))
+            {
+                ArchivedMessage archived;
+                try
+                {
+                    archived = await p.Append;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogError(ex, "archiving a message from {From} failed; it was not delivered", (string?)p.Original.Attribute("from"));
+                    p.Done?.TrySetException(ex);
+                    await BounceAsync(p, ct: stop);
+                    continue;
+                }
+                p.Done?.TrySetResult(archived);
+                try
+                {
+                    foreach (var (template, recipients) in p.Deliveries(archived))
+                    {
+                        buffer.ResetWrittenCount();
+                        StanzaSerializer.Write(template, Ns.Component, buffer);
+                        foreach (var to in recipients)
+                            await p.Sender.SendSerializedAsync(AddressedCopy.For(buffer.WrittenSpan, to.ToString()), stop);
+                    }
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    _logger.LogError(ex, "fan-out of archived message {Id} failed", archived.Id);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task BounceAsync(Pending p, CancellationToken ct)
+    {
+        var original = p.Original;
+        if (original.GetKind() != StanzaKind.Message || original.IsErrorType()) return;
+        try
+        {
+            await p.Sender.SendAsync(original.ErrorReply(StanzaError.Of(StanzaErrorCondition.InternalServerError,
+                "the message could not be archived and was not delivered; please send it again")), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogError(ex, "could not tell {From} that their message was not delivered", (string?)original.Attribute("from"));
+        }
+    }
+}

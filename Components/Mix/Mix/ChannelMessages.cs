@@ -1,0 +1,105 @@
+using System.Xml.Linq;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Delivery;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Mix;
+
+/// <summary>
+/// Messages to a channel (XEP-0369 §messages): a participant's groupchat message is archived,
+/// then reflected to every subscriber of the messages node, sender included. Also learns which
+/// full JIDs are online from directed presence, and forgets one whose delivery bounces.
+/// </summary>
+public sealed class ChannelMessages(MixService mix)
+{
+    public void Register(StanzaRouter router)
+    {
+        router.OnMessage(OnBounceAsync, m => m.IsErrorType());
+        router.OnMessage(OnMessageAsync, m => m.GetTo()!.Local != null);
+        router.OnPresence(OnPresenceAsync, p => p.GetTo()!.Local != null);
+    }
+
+    private async ValueTask OnMessageAsync(XElement message, CancellationToken ct)
+    {
+        var room = mix.RequireRoom(message);
+        var from = message.GetFrom()!;
+        if (message.GetTo()!.Resource != null || message.GetStanzaType() != "groupchat")
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable,
+                "this channel takes groupchat messages to its bare address; private messages are not supported"));
+        var sender = MixService.RequireParticipant(room, from);
+        lock (room.Sync)
+            if (!from.IsBare) sender.OnlineResources.Add(from);
+        await PublishAsync(room, sender, message.Elements(), message, waitForArchive: false, ct);
+    }
+
+    /// <summary>Archives (if it has a body) and reflects a message; shared with the seed's publish.</summary>
+    public async Task<ArchivedMessage> PublishAsync(Room room, Participant sender, IEnumerable<XElement> content,
+        XElement original, bool waitForArchive, CancellationToken ct)
+    {
+        XElement stored;
+        lock (room.Sync) stored = Reflection.ForArchive(room, sender, content);
+        ValueTask<ArchivedMessage> append = stored.Element(Ns.Component + "body") != null
+            ? mix.Archive.AppendAsync(room.Jid.ToString(), new MessageDraft(sender.BareJid.ToString(), sender.Nick, stored), ct)
+            // Chat states and the like are reflected but not archived (XEP-0313 stores messages with a body).
+            : ValueTask.FromResult(new ArchivedMessage(Stanza.NewId(), DateTimeOffset.UtcNow, sender.BareJid.ToString(), sender.Nick, stored));
+
+        Broadcaster.Deliveries deliveries = archived => Deliveries(room, archived);
+        if (waitForArchive)
+            return await mix.Broadcaster.EnqueueAndWaitAsync(append, mix.Sender, deliveries, original, ct);
+        await mix.Broadcaster.EnqueueAsync(append, mix.Sender, deliveries, original, ct);
+        return null!;
+    }
+
+    private static IEnumerable<(XElement, IEnumerable<Jid>)> Deliveries(Room room, ArchivedMessage archived)
+    {
+        var groups = new Dictionary<(XNamespace Dialect, bool SeesJid), List<Jid>>();
+        lock (room.Sync)
+        {
+            foreach (var p in room.Participants)
+            {
+                if (!p.IsSubscribed(MixNodes.Messages) || p.OnlineResources.Count == 0) continue;
+                var key = (p.Dialect == Ns.Mix0 ? Ns.Mix0 : Ns.MixCore, MixService.ShowsJidsTo(room, p.BareJid));
+                if (!groups.TryGetValue(key, out var list)) groups[key] = list = new List<Jid>();
+                list.AddRange(p.OnlineResources);
+            }
+        }
+        foreach (var ((dialect, seesJid), targets) in groups)
+        {
+            var template = dialect == Ns.Mix0 ? Reflection.ForMix0(archived, room, seesJid) : Reflection.ForCore(archived, room, seesJid);
+            yield return (template, targets);
+        }
+    }
+
+    // A delivery to a full JID bounced: that resource is gone. Never answered (it is an error).
+    private ValueTask OnBounceAsync(XElement error, CancellationToken ct)
+    {
+        var from = error.GetFrom()!;
+        var to = error.GetTo()!;
+        if (from.IsBare || to.Local is null) return ValueTask.CompletedTask;
+        var room = mix.Rooms.Find(to.Bare);
+        if (room is null) return ValueTask.CompletedTask;
+        lock (room.Sync) room.FindParticipant(from.Bare)?.OnlineResources.Remove(from);
+        return ValueTask.CompletedTask;
+    }
+
+    // Directed presence to the channel tells us a participant's resource is online (or gone).
+    private async ValueTask OnPresenceAsync(XElement presence, CancellationToken ct)
+    {
+        var from = presence.GetFrom()!;
+        var room = mix.Rooms.Find(presence.GetTo()!.Bare);
+        if (room is null || from.IsBare) return;
+        var type = presence.GetStanzaType();
+        Participant? p;
+        lock (room.Sync)
+        {
+            p = room.FindParticipant(from.Bare);
+            if (p is null) return;
+            if (type is null) p.OnlineResources.Add(from);
+            else if (type is "unavailable" or "error") p.OnlineResources.Remove(from);
+        }
+        if (type == "unavailable" && p.Dialect == Ns.Mix0)
+            await Mix0Publishing.RetractPresenceAsync(mix, room, p, ct);
+    }
+}

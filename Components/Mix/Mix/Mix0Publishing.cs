@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Xml.Linq;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Mix;
+
+/// <summary>
+/// The seed's way of talking (urn:xmpp:mix:0): pubsub publish to the messages node (archived
+/// and reflected like any channel message, so core participants see it too) and to the presence
+/// node (kept as the participant's current presence and pushed to presence subscribers).
+/// </summary>
+public sealed class Mix0Publishing(MixService mix, ChannelMessages messages)
+{
+    // Current presence item per room and participant id (volatile by nature: presence is not archived).
+    private static readonly ConcurrentDictionary<(Jid Room, string Participant), XElement> Presences = new();
+
+    public static IEnumerable<(string Id, XElement Presence)> PresenceItems(Room room) =>
+        Presences.Where(kv => kv.Key.Room.Equals(room.Jid)).Select(kv => (kv.Key.Participant, kv.Value));
+
+    public async ValueTask<XElement?> PublishAsync(XElement iq, XElement publish, CancellationToken ct)
+    {
+        var room = mix.RequireRoom(iq);
+        var from = iq.GetFrom()!;
+        var participant = MixService.RequireParticipant(room, from);
+        var node = (string?)publish.Attribute("node");
+        var item = publish.Element(Ns.PubSub + "item")
+                   ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "<publish/> needs an <item/>"));
+        lock (room.Sync)
+            if (!from.IsBare) participant.OnlineResources.Add(from);
+
+        switch (node)
+        {
+            case MixNodes.Messages:
+                if (!item.Elements().Any())
+                    throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "the item carries no message content"));
+                var archived = await messages.PublishAsync(room, participant, item.Elements(), iq, waitForArchive: true, ct);
+                return Result(node, archived.Id);
+            case MixNodes.Presence:
+                var presence = item.Element(Ns.Client + "presence") ?? item.Element(Ns.Component + "presence")
+                               ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "the item carries no <presence/>"));
+                var stored = Reflection.Restamp(presence, Ns.Client);
+                Presences[(room.Jid, participant.Id)] = stored;
+                await NotifyPresenceAsync(mix, room, participant, stored, ct);
+                return Result(node, participant.Id);
+            default:
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, $"participants may not publish to '{node}'"));
+        }
+    }
+
+    private static XElement Result(string node, string id) =>
+        new(Ns.PubSub + "pubsub", new XElement(Ns.PubSub + "publish", new XAttribute("node", node),
+            new XElement(Ns.PubSub + "item", new XAttribute("id", id))));
+
+    public static async ValueTask RetractPresenceAsync(MixService mix, Room room, Participant p, CancellationToken ct)
+    {
+        if (Presences.TryRemove((room.Jid, p.Id), out _))
+            await NotifyPresenceAsync(mix, room, p, null, ct);
+    }
+
+    private static async ValueTask NotifyPresenceAsync(MixService mix, Room room, Participant p, XElement? presence, CancellationToken ct)
+    {
+        var targets = MixService.SubscriberTargets(room, MixNodes.Presence).GetValueOrDefault(Ns.Mix0);
+        if (targets is null || targets.Count == 0) return;
+        var items = new XElement(Ns.PubSubEvent + "items", new XAttribute("node", MixNodes.Presence),
+            presence is null
+                ? new XElement(Ns.PubSubEvent + "retract", new XAttribute("id", p.Id))
+                : new XElement(Ns.PubSubEvent + "item", new XAttribute("id", p.Id), new XAttribute("publisher", p.Id), new XElement(presence)));
+        var message = new XElement(Ns.Component + "message", new XAttribute("from", room.Jid.ToString()),
+            new XAttribute("id", Stanza.NewId()), new XElement(Ns.PubSubEvent + "event", items));
+        await mix.Broadcaster.EnqueueUnarchivedAsync(mix.Sender, message, targets, ct);
+    }
+}

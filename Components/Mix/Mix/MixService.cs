@@ -1,0 +1,65 @@
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Delivery;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Mix;
+
+/// <summary>What every MIX handler shares: the rooms, the archive, delivery, and the link.</summary>
+public sealed class MixService(
+    RoomRegistry rooms,
+    IMessageArchive archive,
+    Broadcaster broadcaster,
+    IStanzaSender sender,
+    MixSettings settings,
+    ILogger logger)
+{
+    public RoomRegistry Rooms => rooms;
+    public IMessageArchive Archive => archive;
+    public Broadcaster Broadcaster => broadcaster;
+    public IStanzaSender Sender => sender;
+    public MixSettings Settings => settings;
+    public ILogger Logger => logger;
+    public Jid Domain => sender.Domain;
+
+    /// <summary>The room a stanza is addressed to, or item-not-found.</summary>
+    public Room RequireRoom(XElement stanza)
+    {
+        var to = stanza.GetTo()!;
+        return (to.Local is null ? null : rooms.Find(to.Bare))
+               ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, $"no channel {to.Bare}"));
+    }
+
+    /// <summary>The sender's participant entry, or forbidden.</summary>
+    public static Participant RequireParticipant(Room room, Jid from)
+    {
+        lock (room.Sync)
+            return room.FindParticipant(from.Bare)
+                   ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only participants may do this"));
+    }
+
+    /// <summary>Where a participant's notifications go: the full JIDs known online.</summary>
+    public static List<Jid> TargetsOf(Participant p) => p.OnlineResources.ToList();
+
+    /// <summary>All delivery targets of the subscribers of <paramref name="node"/>, grouped by dialect.</summary>
+    public static Dictionary<XNamespace, List<Jid>> SubscriberTargets(Room room, string node)
+    {
+        var byDialect = new Dictionary<XNamespace, List<Jid>>();
+        lock (room.Sync)
+        {
+            foreach (var p in room.Participants)
+            {
+                if (!p.IsSubscribed(node) || p.OnlineResources.Count == 0) continue;
+                if (!byDialect.TryGetValue(p.Dialect, out var list)) byDialect[p.Dialect] = list = new List<Jid>();
+                list.AddRange(p.OnlineResources);
+            }
+        }
+        return byDialect;
+    }
+
+    /// <summary>Whether <paramref name="viewer"/> may see participants' real JIDs in this room.</summary>
+    public static bool ShowsJidsTo(Room room, Jid viewer) => room.Config.JidsVisible || room.IsAdmin(viewer);
+}

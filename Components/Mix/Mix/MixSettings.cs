@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+
+namespace XmppGroupChat.Mix.Mix;
+
+/// <summary>
+/// Service policy: who may create channels (Mix:Creators, a list of user domains, or "*" for
+/// anyone; by default the server's own domain), and the MUC face to advertise (Muc:Domain).
+/// </summary>
+public sealed record MixSettings(IReadOnlyList<string> Creators, string? MucDomain)
+{
+    public static MixSettings Read(IConfiguration config, string serviceDomain, string? mucDomain)
+    {
+        var creators = config.GetSection("Mix:Creators").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList();
+        if (config["Mix:Creators"] is { Length: > 0 } single) creators.AddRange(single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        if (creators.Count == 0)
+        {
+            var dot = serviceDomain.IndexOf('.');
+            creators.Add(dot > 0 ? serviceDomain[(dot + 1)..] : serviceDomain);
+        }
+        return new MixSettings(creators, mucDomain);
+    }
+
+    public bool MayCreate(Xmpp.Jid user) => Creators.Contains("*") ||
+        Creators.Any(d => string.Equals(d, user.Domain, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,74 @@
+using System.Xml.Linq;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Mix;
+
+/// <summary>
+/// Pubsub on channel nodes: items-get of the participants, info and presence nodes (readable by
+/// participants and admins), and publish, which only the seed's mix:0 dialect uses.
+/// </summary>
+public sealed class NodeItems(MixService mix, Mix0Publishing mix0)
+{
+    public void Register(StanzaRouter router)
+    {
+        router.OnIqGet(Ns.PubSub + "pubsub", GetAsync);
+        router.OnIqSet(Ns.PubSub + "pubsub", SetAsync);
+    }
+
+    private ValueTask<XElement?> GetAsync(XElement iq, CancellationToken ct)
+    {
+        var room = mix.RequireRoom(iq);
+        var from = iq.GetFrom()!;
+        var itemsRequest = iq.GetPayload()!.Element(Ns.PubSub + "items")
+                           ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.FeatureNotImplemented, "only items retrieval is supported on channel nodes"));
+        var node = (string?)itemsRequest.Attribute("node");
+        var items = new XElement(Ns.PubSub + "items", new XAttribute("node", node ?? ""));
+        lock (room.Sync)
+        {
+            var requester = room.FindParticipant(from.Bare);
+            if (requester is null && !room.IsAdmin(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only participants may read the channel's nodes"));
+            var dialect = requester?.Dialect ?? Ns.MixCore;
+            var seesJids = MixService.ShowsJidsTo(room, from);
+            switch (node)
+            {
+                case MixNodes.Participants:
+                    foreach (var p in room.Participants.OrderBy(p => p.Joined))
+                        items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", p.Id), ParticipantEvents.Item(p, dialect, seesJids)));
+                    break;
+                case MixNodes.Info:
+                    items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", XmppDateTime.Format(room.Created)), InfoForm(room).ToElement()));
+                    break;
+                case MixNodes.Presence:
+                    foreach (var (id, presence) in Mix0Publishing.PresenceItems(room))
+                        items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", id), new XElement(presence)));
+                    break;
+                case MixNodes.Messages:
+                    break; // history is in MAM, the messages node keeps no items
+                default:
+                    throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, $"the channel has no node '{node}'"));
+            }
+        }
+        return ValueTask.FromResult<XElement?>(new XElement(Ns.PubSub + "pubsub", items));
+    }
+
+    private ValueTask<XElement?> SetAsync(XElement iq, CancellationToken ct)
+    {
+        var publish = iq.GetPayload()!.Element(Ns.PubSub + "publish")
+                      ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.FeatureNotImplemented, "only publish is supported on channel nodes"));
+        return mix0.PublishAsync(iq, publish, ct);
+    }
+
+    /// <summary>The info node's form (XEP-0369 §info node).</summary>
+    public static DataForm InfoForm(Room room)
+    {
+        var form = new DataForm("result") { FormType = Ns.MixCore.NamespaceName };
+        if (room.Config.Name is { } name) form.SetValue(RoomConfig.NameField, name);
+        if (room.Config.Description is { } description) form.SetValue(RoomConfig.DescriptionField, description);
+        var owners = room.Affiliations.Where(a => a.Value == "owner").Select(a => a.Key.ToString()).ToList();
+        if (owners.Count > 0) form.SetValues("Contact", owners, DataFormFieldType.JidMulti);
+        return form;
+    }
+}

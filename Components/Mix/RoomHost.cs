@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Hosting;
+using XmppGroupChat.Mix.Delivery;
+using XmppGroupChat.Mix.Rooms;
+
+namespace XmppGroupChat.Mix;
+
+/// <summary>
+/// The room host's state for the life of the process: the archive (one SQLite file under
+/// Storage:Path), the rooms loaded from it, and the delivery loop. Opened before the links
+/// connect; the delivery loop runs until shutdown, and the archive is flushed and closed last.
+/// </summary>
+public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : BackgroundService, IAsyncDisposable
+{
+    private SqliteArchive? _archive;
+
+    public SqliteArchive Archive => _archive ?? throw new InvalidOperationException("the room host is not started");
+    public RoomRegistry Rooms { get; private set; } = null!;
+    public Broadcaster Broadcaster { get; } = new(loggers.CreateLogger<Broadcaster>());
+
+    public async Task OpenAsync(CancellationToken ct)
+    {
+        _archive = await SqliteArchive.OpenAsync(Path.Combine(storage.Path, "archive.db"), loggers.CreateLogger<SqliteArchive>());
+        Rooms = new RoomRegistry(_archive, loggers.CreateLogger<RoomRegistry>());
+        await Rooms.LoadAsync(ct);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Broadcaster.RunAsync(stoppingToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_archive != null) await _archive.DisposeAsync();
+        base.Dispose();
+    }
+}

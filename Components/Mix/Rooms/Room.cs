@@ -1,0 +1,44 @@
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Rooms;
+
+/// <summary>
+/// One room, the same conversation on every face (MIX channel, MUC room later). Mutated only
+/// under <see cref="Sync"/>; I/O (archive, sends) happens outside the lock.
+/// </summary>
+public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
+{
+    private readonly Dictionary<string, Participant> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<Jid, Participant> _byJid = new();
+
+    public object Sync { get; } = new();
+    public Jid Jid { get; } = jid;
+    public DateTimeOffset Created { get; } = created;
+    public RoomConfig Config { get; set; } = config;
+
+    /// <summary>Bare JID → owner | admin | member | outcast.</summary>
+    public Dictionary<Jid, string> Affiliations { get; } = new();
+    public string? Subject { get; set; }
+
+    public IReadOnlyCollection<Participant> Participants => _byId.Values;
+    public int ParticipantCount => _byId.Count;
+
+    public Participant? FindParticipant(Jid bareJid) => _byJid.GetValueOrDefault(bareJid.Bare);
+    public Participant? FindParticipantById(string id) => _byId.GetValueOrDefault(id);
+
+    public void Add(Participant p)
+    {
+        _byId.Add(p.Id, p);
+        _byJid.Add(p.BareJid, p);
+    }
+
+    public bool Remove(Participant p) => _byId.Remove(p.Id) && _byJid.Remove(p.BareJid);
+
+    /// <summary>True when <paramref name="nick"/> is used by a participant other than <paramref name="except"/> (case-insensitive).</summary>
+    public bool NickTaken(string nick, Jid? except) =>
+        _byId.Values.Any(p => p.Nick != null && string.Equals(p.Nick, nick, StringComparison.OrdinalIgnoreCase) && !p.BareJid.Equals(except));
+
+    public string AffiliationOf(Jid jid) => Affiliations.GetValueOrDefault(jid.Bare, "none");
+    public bool IsOwner(Jid jid) => AffiliationOf(jid) == "owner";
+    public bool IsAdmin(Jid jid) => AffiliationOf(jid) is "owner" or "admin";
+}

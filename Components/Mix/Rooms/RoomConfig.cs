@@ -1,0 +1,46 @@
+namespace XmppGroupChat.Mix.Rooms;
+
+/// <summary>
+/// A room's configuration as field var → values, the shape it is stored and exchanged in
+/// (data forms), with typed accessors for what the protocol logic reads.
+/// </summary>
+public sealed class RoomConfig
+{
+    public const string NameField = "Name";
+    public const string DescriptionField = "Description";
+    public const string JidVisibilityField = "JID Visibility";
+    public const string MandatoryNicksField = "Mandatory Nicks";
+    public const string PublicField = "Public";
+
+    private readonly Dictionary<string, IReadOnlyList<string>> _fields;
+
+    public RoomConfig(IReadOnlyDictionary<string, IReadOnlyList<string>>? fields = null) =>
+        _fields = fields is null ? new() : new Dictionary<string, IReadOnlyList<string>>(fields);
+
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Fields => _fields;
+
+    public string? Get(string field) => _fields.TryGetValue(field, out var v) && v.Count > 0 ? v[0] : null;
+    public void Set(string field, params string[] values) => _fields[field] = values;
+
+    private bool Flag(string field, bool fallback) => Get(field) switch
+    {
+        "1" or "true" => true,
+        "0" or "false" => false,
+        _ => fallback,
+    };
+
+    public string? Name => Get(NameField);
+    public string? Description => Get(DescriptionField);
+
+    /// <summary>XEP-0406 'JID Visibility': participants see real JIDs only when set to jid-mandatory-visible; admins always do.</summary>
+    public bool JidsVisible => Get(JidVisibilityField) == VisibleJids;
+
+    /// <summary>The XEP-0406 value that shows real JIDs to all participants; anything else hides them from non-admins.</summary>
+    public const string VisibleJids = "jid-mandatory-visible";
+
+    /// <summary>XEP-0406 'Mandatory Nicks' (default true): a participant must have a nick.</summary>
+    public bool MandatoryNicks => Flag(MandatoryNicksField, true);
+
+    /// <summary>Listed in the service's disco#items.</summary>
+    public bool Public => Flag(PublicField, true);
+}

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+
+namespace XmppGroupChat.Archive;
+
+/// <summary>
+/// The room store's statements. Writes run on the writer thread (<see cref="ArchiveWriter"/>), reads
+/// on a read session. Times are stored as Unix ms, so they come back in UTC with millisecond
+/// precision; JSON columns use the source-generated <see cref="ArchiveJson"/>.
+/// </summary>
+internal static class RoomStoreSql
+{
+    // ---- writes ----
+
+    public static void SaveRoom(ArchiveWriter writer, RoomRecord room)
+    {
+        var command = writer.Command(
+            "INSERT INTO rooms (jid, created, config, affiliations, subject) VALUES ($jid, $created, $config, $affiliations, $subject) " +
+            "ON CONFLICT (jid) DO UPDATE SET created = excluded.created, config = excluded.config, " +
+            "affiliations = excluded.affiliations, subject = excluded.subject",
+            p =>
+            {
+                p.Add("$jid", SqliteType.Text);
+                p.Add("$created", SqliteType.Integer);
+                p.Add("$config", SqliteType.Text);
+                p.Add("$affiliations", SqliteType.Text);
+                p.Add("$subject", SqliteType.Text);
+            });
+        command.Parameters[0].Value = room.Jid;
+        command.Parameters[1].Value = room.Created.ToUnixTimeMilliseconds();
+        command.Parameters[2].Value = ConfigJson(room.Config);
+        command.Parameters[3].Value = JsonSerializer.Serialize(
+            new Dictionary<string, string>(room.Affiliations, StringComparer.Ordinal), ArchiveJson.Default.DictionaryStringString);
+        command.Parameters[4].Value = (object?)room.Subject ?? DBNull.Value;
+        command.ExecuteNonQuery();
+    }
+
+    public static void DeleteRoom(ArchiveWriter writer, string roomJid)
+    {
+        // Participants go with it (ON DELETE CASCADE).
+        var command = writer.Command("DELETE FROM rooms WHERE jid = $jid", p => p.Add("$jid", SqliteType.Text));
+        command.Parameters[0].Value = roomJid;
+        command.ExecuteNonQuery();
+    }
+
+    public static void SaveParticipant(ArchiveWriter writer, string roomJid, ParticipantRecord participant)
+    {
+        var command = writer.Command(
+            "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined) " +
+            "ON CONFLICT (room, id) DO UPDATE SET bare_jid = excluded.bare_jid, nick = excluded.nick, " +
+            "subscriptions = excluded.subscriptions, joined = excluded.joined",
+            p =>
+            {
+                p.Add("$room", SqliteType.Text);
+                p.Add("$id", SqliteType.Text);
+                p.Add("$jid", SqliteType.Text);
+                p.Add("$nick", SqliteType.Text);
+                p.Add("$subscriptions", SqliteType.Text);
+                p.Add("$joined", SqliteType.Integer);
+            });
+        command.Parameters[0].Value = roomJid;
+        command.Parameters[1].Value = participant.Id;
+        command.Parameters[2].Value = participant.BareJid;
+        command.Parameters[3].Value = (object?)participant.Nick ?? DBNull.Value;
+        command.Parameters[4].Value = JsonSerializer.Serialize(participant.Subscriptions.ToArray(), ArchiveJson.Default.StringArray);
+        command.Parameters[5].Value = participant.Joined.ToUnixTimeMilliseconds();
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT)
+        {
+            // The only constraint an upsert can break here is the foreign key.
+            throw new InvalidOperationException($"Cannot save participant '{participant.Id}': the room {roomJid} is not stored (SaveRoomAsync first).", e);
+        }
+    }
+
+    public static void DeleteParticipant(ArchiveWriter writer, string roomJid, string participantId)
+    {
+        var command = writer.Command("DELETE FROM participants WHERE room = $room AND id = $id", p =>
+        {
+            p.Add("$room", SqliteType.Text);
+            p.Add("$id", SqliteType.Text);
+        });
+        command.Parameters[0].Value = roomJid;
+        command.Parameters[1].Value = participantId;
+        command.ExecuteNonQuery();
+    }
+
+    public static void SaveNick(ArchiveWriter writer, string bareJid, string? nick)
+    {
+        if (nick is null)
+        {
+            var delete = writer.Command("DELETE FROM nicks WHERE bare_jid = $jid", p => p.Add("$jid", SqliteType.Text));
+            delete.Parameters[0].Value = bareJid;
+            delete.ExecuteNonQuery();
+            return;
+        }
+
+        var folded = Fold(nick);
+        // Checked first, inside the batch's write lock, so the caller gets NickTakenException
+        // rather than a constraint error; the UNIQUE columns still guard the table itself.
+        var owner = writer.Command("SELECT bare_jid FROM nicks WHERE folded = $folded OR nick = $nick", p =>
+        {
+            p.Add("$folded", SqliteType.Text);
+            p.Add("$nick", SqliteType.Text);
+        });
+        owner.Parameters[0].Value = folded;
+        owner.Parameters[1].Value = nick;
+        using (var reader = owner.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (!string.Equals(reader.GetString(0), bareJid, StringComparison.Ordinal))
+                    throw new NickTakenException(nick);
+            }
+        }
+
+        var upsert = writer.Command(
+            "INSERT INTO nicks (bare_jid, nick, folded) VALUES ($jid, $nick, $folded) " +
+            "ON CONFLICT (bare_jid) DO UPDATE SET nick = excluded.nick, folded = excluded.folded",
+            p =>
+            {
+                p.Add("$jid", SqliteType.Text);
+                p.Add("$nick", SqliteType.Text);
+                p.Add("$folded", SqliteType.Text);
+            });
+        upsert.Parameters[0].Value = bareJid;
+        upsert.Parameters[1].Value = nick;
+        upsert.Parameters[2].Value = folded;
+        upsert.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The key nick uniqueness is decided on: invariant upper case, the same folding as
+    /// <see cref="StringComparer.OrdinalIgnoreCase"/>, which the in-memory state can use to agree.
+    /// </summary>
+    public static string Fold(string nick) => nick.ToUpperInvariant();
+
+    // ---- reads ----
+
+    public static IReadOnlyList<RoomRecord> LoadRooms(ReadSession session)
+    {
+        // One read transaction, so rooms and participants are one consistent snapshot.
+        using var transaction = session.Connection.BeginTransaction(deferred: true);
+        var participants = new Dictionary<string, List<ParticipantRecord>>(StringComparer.Ordinal);
+        using (var command = session.Connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT room, id, bare_jid, nick, subscriptions, joined FROM participants ORDER BY room, joined, id";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var room = reader.GetString(0);
+                if (!participants.TryGetValue(room, out var list))
+                    participants.Add(room, list = []);
+                list.Add(new ParticipantRecord(
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    JsonSerializer.Deserialize(reader.GetString(4), ArchiveJson.Default.StringArray) ?? [],
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+            }
+        }
+
+        var rooms = new List<RoomRecord>();
+        using (var command = session.Connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT jid, created, config, affiliations, subject FROM rooms ORDER BY jid";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var jid = reader.GetString(0);
+                rooms.Add(new RoomRecord(
+                    jid,
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                    ParseConfig(reader.GetString(2)),
+                    JsonSerializer.Deserialize(reader.GetString(3), ArchiveJson.Default.DictionaryStringString) ?? [],
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    participants.TryGetValue(jid, out var list) ? list : []));
+            }
+        }
+        transaction.Commit();
+        return rooms;
+    }
+
+    public static IReadOnlyDictionary<string, string> LoadNicks(ReadSession session)
+    {
+        var nicks = new Dictionary<string, string>(StringComparer.Ordinal);
+        using var command = session.Connection.CreateCommand();
+        command.CommandText = "SELECT bare_jid, nick FROM nicks";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+            nicks.Add(reader.GetString(0), reader.GetString(1));
+        return nicks;
+    }
+
+    private static string ConfigJson(IReadOnlyDictionary<string, IReadOnlyList<string>> config)
+    {
+        var plain = new Dictionary<string, string[]>(config.Count, StringComparer.Ordinal);
+        foreach (var (var, values) in config)
+            plain.Add(var, values.ToArray());
+        return JsonSerializer.Serialize(plain, ArchiveJson.Default.DictionaryStringStringArray);
+    }
+
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseConfig(string json)
+    {
+        var plain = JsonSerializer.Deserialize(json, ArchiveJson.Default.DictionaryStringStringArray) ?? [];
+        var config = new Dictionary<string, IReadOnlyList<string>>(plain.Count, StringComparer.Ordinal);
+        foreach (var (var, values) in plain)
+            config.Add(var, values);
+        return config;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging.Abstractions;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Delivery;
+using XmppGroupChat.Mix.Mix;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Tests.Unit.Mix;
+
+/// <summary>
+/// The MIX service with a real archive in a temporary file and a recording sender instead of a
+/// link: stanzas in (<see cref="SendAsync"/>), stanzas out (<see cref="Sent"/>).
+/// </summary>
+internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
+{
+    public static readonly Jid Service = Jid.Parse("mix.test");
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "xgc-mix-" + Guid.NewGuid().ToString("N"));
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<XElement> _sent = new();
+    private SqliteArchive _archive = null!;
+    private StanzaRouter _router = null!;
+    private Task _delivery = Task.CompletedTask;
+
+    public Jid Domain => Service;
+    public RoomRegistry Rooms { get; private set; } = null!;
+    public SqliteArchive Archive => _archive;
+
+    public static async Task<MixHarness> StartAsync(string? directory = null)
+    {
+        var h = new MixHarness();
+        await h.OpenAsync(directory ?? h._dir);
+        return h;
+    }
+
+    public string Directory => _dir;
+
+    private async Task OpenAsync(string dir)
+    {
+        System.IO.Directory.CreateDirectory(dir);
+        _archive = await SqliteArchive.OpenAsync(Path.Combine(dir, "archive.db"), NullLogger<SqliteArchive>.Instance);
+        Rooms = new RoomRegistry(_archive, NullLogger<RoomRegistry>.Instance);
+        await Rooms.LoadAsync(CancellationToken.None);
+        var broadcaster = new Broadcaster(NullLogger<Broadcaster>.Instance);
+        _delivery = broadcaster.RunAsync(_stop.Token);
+        _router = new StanzaRouter(NullLogger.Instance);
+        var mix = new MixService(Rooms, _archive, broadcaster, this, new MixSettings(["test"], "muc.test"), NullLogger.Instance);
+        MixDomain.Wire(_router, mix);
+    }
+
+    /// <summary>Everything sent so far, oldest first, and forgets it.</summary>
+    public List<XElement> TakeSent()
+    {
+        var list = new List<XElement>();
+        while (_sent.TryDequeue(out var e)) list.Add(e);
+        return list;
+    }
+
+    /// <summary>Dispatches a stanza given as XML (stanza namespace jabber:component:accept implied).</summary>
+    public async Task SendAsync(string xml)
+    {
+        // Only the root is put in the stream namespace; nested stanzas keep what the XML says.
+        var nameEnd = xml.IndexOf(' ');
+        var e = XElement.Parse(xml.Insert(nameEnd, " xmlns='jabber:component:accept'"));
+        await _router.DispatchAsync(e, this, CancellationToken.None);
+    }
+
+    /// <summary>Sends an IQ and returns the response (result or error) addressed back to its id.</summary>
+    public async Task<XElement> IqAsync(string xml)
+    {
+        var id = XElement.Parse(xml).Attribute("id")!.Value;
+        await SendAsync(xml);
+        return await WaitForAsync(e => e.Name.LocalName == "iq" && e.GetId() == id);
+    }
+
+    /// <summary>Waits until a matching stanza has been sent (delivery runs on its own loop) and returns it.</summary>
+    public async Task<XElement> WaitForAsync(Func<XElement, bool> match, int timeoutMs = 5000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        var seen = new List<XElement>();
+        while (DateTime.UtcNow < deadline)
+        {
+            while (_sent.TryDequeue(out var e))
+            {
+                if (match(e))
+                {
+                    foreach (var s in seen) _sent.Enqueue(s);
+                    return e;
+                }
+                seen.Add(e);
+            }
+            await Task.Delay(5);
+        }
+        foreach (var s in seen) _sent.Enqueue(s);
+        throw new TimeoutException("no matching stanza; sent: " + string.Join("\n", seen));
+    }
+
+    /// <summary>Lets queued deliveries finish.</summary>
+    public Task SettleAsync() => Task.Delay(150);
+
+    ValueTask IStanzaSender.SendAsync(XElement stanza, CancellationToken cancellationToken)
+    {
+        // The same guard as the real link: a stanza from outside the domain would close the stream.
+        if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", Service.Domain))
+            throw new ArgumentException("stanza from outside the domain: " + stanza);
+        _sent.Enqueue(stanza);
+        return ValueTask.CompletedTask;
+    }
+
+    ValueTask IStanzaSender.SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken)
+    {
+        // What the link would write, read back as the server would see it.
+        var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
+        _sent.Enqueue(XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'")));
+        return ValueTask.CompletedTask;
+    }
+
+    Task<XElement> IStanzaSender.RequestAsync(XElement iq, TimeSpan? timeout, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("the MIX service sends no requests of its own");
+
+    /// <summary>Stops and reopens on the same files: what a restart (or kill -9, since every write is durable when acknowledged) leaves.</summary>
+    public async Task<MixHarness> RestartAsync()
+    {
+        await DisposeCoreAsync(deleteFiles: false);
+        var again = new MixHarness();
+        await again.OpenAsync(_dir);
+        again.TakeOver(_dir);
+        return again;
+    }
+
+    private string? _ownedDir;
+    private void TakeOver(string dir) => _ownedDir = dir;
+
+    private async Task DisposeCoreAsync(bool deleteFiles)
+    {
+        _stop.Cancel();
+        await _delivery;
+        await _archive.DisposeAsync();
+        if (deleteFiles)
+        {
+            try { System.IO.Directory.Delete(_ownedDir ?? _dir, true); } catch (IOException) { }
+        }
+    }
+
+    public ValueTask DisposeAsync() => new(DisposeCoreAsync(deleteFiles: true));
+}
