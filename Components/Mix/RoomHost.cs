@@ -18,12 +18,14 @@ public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : 
 
     public SqliteArchive Archive => _archive ?? throw new InvalidOperationException("the room host is not started");
     public RoomRegistry Rooms { get; private set; } = null!;
+    public XmppGroupChat.Mix.Mix.Invitations Invitations { get; private set; } = null!;
     public Broadcaster Broadcaster { get; } = new(loggers.CreateLogger<Broadcaster>());
 
     public async Task OpenAsync(CancellationToken ct)
     {
         _archive = await SqliteArchive.OpenAsync(Path.Combine(storage.Path, "archive.db"), loggers.CreateLogger<SqliteArchive>());
         Rooms = new RoomRegistry(_archive, loggers.CreateLogger<RoomRegistry>());
+        Invitations = XmppGroupChat.Mix.Mix.Invitations.LoadOrCreate(Path.Combine(storage.Path, "invitation.key"));
         await Rooms.LoadAsync(ct);
     }
 

@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mix.Mix;
 /// JID (relayed by the user's server under MIX-PAM); the result always carries the stable
 /// participant id, the nodes actually subscribed and the nick.
 /// </summary>
-public sealed class Membership(MixService mix)
+public sealed class Membership(MixService mix, IInvitationCheck invitations)
 {
     public static readonly XNamespace[] Dialects = [Ns.MixCore, Ns.MixCore0, Ns.Mix0];
 
@@ -45,8 +45,10 @@ public sealed class Membership(MixService mix)
         bool isNew, nickChanged;
         lock (room.Sync)
         {
-            if (room.AffiliationOf(from) == "outcast")
+            if (room.IsBanned(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you are banned from this channel"));
+            if (!room.IsAllowed(from) && !invitations.Admits(room, from, join))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "this channel admits only JIDs on its allowed list"));
             var existing = room.FindParticipant(from.Bare);
             var nick = requestedNick ?? existing?.Nick ?? mix.Rooms.RegisteredNick(from);
             if (nick is null && ns == Ns.Mix0) nick = from.Local ?? from.Domain; // the seed lets the service assign one

@@ -18,6 +18,7 @@ public static class MixDomain
         var muc = ComponentSettings.ReadSecondary(config, "Muc", "muc").Domain;
         var mix = new MixService(host.Rooms, host.Archive, host.Broadcaster, sender,
             MixSettings.Read(config, sender.Domain.ToString(), muc),
+            host.Invitations,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Mix"));
         Wire(router, mix);
     }
@@ -28,7 +29,7 @@ public static class MixDomain
         var messages = new ChannelMessages(mix);
         new MixDiscovery(mix).Register(router);
         new ChannelLifecycle(mix).Register(router);
-        new Membership(mix).Register(router);
+        new Membership(mix, mix.Invitations).Register(router);
         new NickRegistration(mix).Register(router);
         new NodeItems(mix, new Mix0Publishing(mix, messages)).Register(router);
         messages.Register(router);

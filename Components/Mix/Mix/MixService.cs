@@ -15,8 +15,10 @@ public sealed class MixService(
     Broadcaster broadcaster,
     IStanzaSender sender,
     MixSettings settings,
+    Invitations invitations,
     ILogger logger)
 {
+    public Invitations Invitations => invitations;
     public RoomRegistry Rooms => rooms;
     public IMessageArchive Archive => archive;
     public Broadcaster Broadcaster => broadcaster;

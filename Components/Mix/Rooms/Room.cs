@@ -38,7 +38,23 @@ public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
     public bool NickTaken(string nick, Jid? except) =>
         _byId.Values.Any(p => p.Nick != null && string.Equals(p.Nick, nick, StringComparison.OrdinalIgnoreCase) && !p.BareJid.Equals(except));
 
-    public string AffiliationOf(Jid jid) => Affiliations.GetValueOrDefault(jid.Bare, "none");
+    /// <summary>
+    /// The affiliation of a user: their own entry, else their domain's (XEP-0406 lets the allowed
+    /// and banned nodes name whole domains), else none.
+    /// </summary>
+    public string AffiliationOf(Jid jid) =>
+        Affiliations.TryGetValue(jid.Bare, out var own) ? own
+        : Affiliations.TryGetValue(Jid.Create(null, jid.Domain), out var domain) ? domain
+        : "none";
+
+    /// <summary>Banned (XEP-0406 banned node; MUC outcast).</summary>
+    public bool IsBanned(Jid jid) => AffiliationOf(jid) == "outcast";
+
+    /// <summary>
+    /// May join: not banned, and in an allowed-only channel (XEP-0406 allowed node present; MUC
+    /// members-only) affiliated as member, admin or owner.
+    /// </summary>
+    public bool IsAllowed(Jid jid) => !IsBanned(jid) && (!Config.AllowedOnly || AffiliationOf(jid) is "member" or "admin" or "owner");
     public bool IsOwner(Jid jid) => AffiliationOf(jid) == "owner";
     public bool IsAdmin(Jid jid) => AffiliationOf(jid) is "owner" or "admin";
 }

@@ -11,6 +11,8 @@ public sealed class RoomConfig
     public const string JidVisibilityField = "JID Visibility";
     public const string MandatoryNicksField = "Mandatory Nicks";
     public const string PublicField = "Public";
+    public const string AllowedOnlyField = "Allowed Only";
+    public const string ParticipantsMayInviteField = "Participants May Invite";
 
     private readonly Dictionary<string, IReadOnlyList<string>> _fields;
 
@@ -40,6 +42,15 @@ public sealed class RoomConfig
 
     /// <summary>XEP-0406 'Mandatory Nicks' (default true): a participant must have a nick.</summary>
     public bool MandatoryNicks => Flag(MandatoryNicksField, true);
+
+    /// <summary>
+    /// Only JIDs on the allowed list (affiliation member or above) may join: the MIX allowed node
+    /// exists, or the MUC room is members-only. Default false.
+    /// </summary>
+    public bool AllowedOnly => Flag(AllowedOnlyField, false);
+
+    /// <summary>Participants (not only admins) may issue invitations (XEP-0407). Default true.</summary>
+    public bool ParticipantsMayInvite => Flag(ParticipantsMayInviteField, true);
 
     /// <summary>Listed in the service's disco#items.</summary>
     public bool Public => Flag(PublicField, true);

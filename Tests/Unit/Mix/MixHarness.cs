@@ -47,7 +47,8 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         var broadcaster = new Broadcaster(NullLogger<Broadcaster>.Instance);
         _delivery = broadcaster.RunAsync(_stop.Token);
         _router = new StanzaRouter(NullLogger.Instance);
-        var mix = new MixService(Rooms, _archive, broadcaster, this, new MixSettings(["test"], "muc.test"), NullLogger.Instance);
+        var mix = new MixService(Rooms, _archive, broadcaster, this, new MixSettings(["test"], "muc.test"),
+            Invitations.LoadOrCreate(Path.Combine(dir, "invitation.key")), NullLogger.Instance);
         MixDomain.Wire(_router, mix);
     }
 
