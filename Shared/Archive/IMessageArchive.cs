@@ -17,6 +17,9 @@ public interface IMessageArchive
     /// <summary>One page of a MAM query, in chronological order.</summary>
     Task<ArchivePage> QueryAsync(string archive, ArchiveQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>One message by its archive id (a tombstone if retracted); null when this archive has no such id.</summary>
+    Task<ArchivedMessage?> GetAsync(string archive, string id, CancellationToken cancellationToken = default);
+
     /// <summary>Marks a message retracted (XEP-0424 / MIX-MISC): its payload is replaced by a tombstone. False if absent.</summary>
     Task<bool> RetractAsync(string archive, string id, CancellationToken cancellationToken = default);
 

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace XmppGroupChat.Archive;
 
 /// <summary>The message archive (IMessageArchive) over the writer queue and the read pool.</summary>
@@ -45,6 +47,39 @@ public sealed partial class SqliteArchive
         {
             return Task.FromException<ArchivePage>(e);
         }
+    }
+
+    private const string GetSql = "SELECT stamp, sender, nick, stanza, retracted FROM messages WHERE id = $id AND archive = $archive";
+
+    /// <summary>One message by id, through the same unique index the RSM anchors use; null when absent from this archive.</summary>
+    public Task<ArchivedMessage?> GetAsync(string archive, string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archive);
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        try
+        {
+            return Task.FromResult(Read(session => ReadOne(session, archive, id), cancellationToken));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<ArchivedMessage?>(e);
+        }
+    }
+
+    private static ArchivedMessage? ReadOne(ReadSession session, string archive, string id)
+    {
+        var command = session.Command(GetSql, p =>
+        {
+            p.Add("$id", SqliteType.Text);
+            p.Add("$archive", SqliteType.Text);
+        });
+        command.Parameters[0].Value = id;
+        command.Parameters[1].Value = archive;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+            return null;
+        return new ArchivedMessage(id, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)), reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetString(2), StoredStanza.Decode(reader.GetFieldValue<byte[]>(3)), reader.GetInt64(4) != 0);
     }
 
     public Task<bool> RetractAsync(string archive, string id, CancellationToken cancellationToken = default)

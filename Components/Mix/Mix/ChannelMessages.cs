@@ -18,7 +18,6 @@ public sealed class ChannelMessages(MixService mix)
     {
         router.OnMessage(OnBounceAsync, m => m.IsErrorType());
         router.OnMessage(OnMessageAsync, m => m.GetTo()!.Local != null);
-        router.OnPresence(OnPresenceAsync, p => p.GetTo()!.Local != null);
     }
 
     private async ValueTask OnMessageAsync(XElement message, CancellationToken ct)
@@ -82,24 +81,5 @@ public sealed class ChannelMessages(MixService mix)
         if (room is null) return ValueTask.CompletedTask;
         lock (room.Sync) room.FindParticipant(from.Bare)?.OnlineResources.Remove(from);
         return ValueTask.CompletedTask;
-    }
-
-    // Directed presence to the channel tells us a participant's resource is online (or gone).
-    private async ValueTask OnPresenceAsync(XElement presence, CancellationToken ct)
-    {
-        var from = presence.GetFrom()!;
-        var room = mix.Rooms.Find(presence.GetTo()!.Bare);
-        if (room is null || from.IsBare) return;
-        var type = presence.GetStanzaType();
-        Participant? p;
-        lock (room.Sync)
-        {
-            p = room.FindParticipant(from.Bare);
-            if (p is null) return;
-            if (type is null) p.OnlineResources.Add(from);
-            else if (type is "unavailable" or "error") p.OnlineResources.Remove(from);
-        }
-        if (type == "unavailable" && p.Dialect == Ns.Mix0)
-            await Mix0Publishing.RetractPresenceAsync(mix, room, p, ct);
     }
 }

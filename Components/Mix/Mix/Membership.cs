@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mix.Mix;
 /// JID (relayed by the user's server under MIX-PAM); the result always carries the stable
 /// participant id, the nodes actually subscribed and the nick.
 /// </summary>
-public sealed class Membership(MixService mix, IInvitationCheck invitations)
+public sealed class Membership(MixService mix, IInvitationCheck invitations, ChannelPresence presence)
 {
     public static readonly XNamespace[] Dialects = [Ns.MixCore, Ns.MixCore0, Ns.Mix0];
 
@@ -42,13 +42,19 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations)
         var requestedNick = NormalizeNick(join.Element(ns + "nick")?.Value);
 
         Participant participant;
-        bool isNew, nickChanged;
+        bool isNew, nickChanged, invited = false;
         lock (room.Sync)
         {
             if (room.IsBanned(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you are banned from this channel"));
-            if (!room.IsAllowed(from) && !invitations.Admits(room, from, join))
-                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "this channel admits only JIDs on its allowed list"));
+            if (!room.IsAllowed(from))
+            {
+                if (!invitations.Admits(room, from, join))
+                    throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "this channel admits only JIDs on its allowed list"));
+                // XEP-0407: a join with a valid invitation puts the invitee on the allowed list.
+                room.Affiliations[from.Bare] = "member";
+                invited = true;
+            }
             var existing = room.FindParticipant(from.Bare);
             var nick = requestedNick ?? existing?.Nick ?? mix.Rooms.RegisteredNick(from);
             if (nick is null && ns == Ns.Mix0) nick = from.Local ?? from.Domain; // the seed lets the service assign one
@@ -68,6 +74,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations)
         }
         try
         {
+            if (invited) await mix.Rooms.SaveRoomAsync(room, ct);
             await mix.Rooms.SaveParticipantAsync(room, participant, ct);
         }
         catch when (isNew)
@@ -97,6 +104,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations)
                           ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "you are not a participant"));
         }
         await mix.Rooms.DeleteParticipantAsync(room, participant, ct);
+        await presence.WithdrawAllAsync(room, participant, ct);
         lock (room.Sync) room.Remove(participant);
         await ParticipantEvents.NotifyAsync(mix, room, participant, retract: true, ct);
         // The leaver is gone from the node, so tell them too.

@@ -32,6 +32,8 @@ public sealed class MixDiscovery(MixService mix)
             .AddFeature(Ns.DiscoItems.NamespaceName)
             .AddFeature(Ns.MixCore.NamespaceName)
             .AddFeature(Ns.Mix0.NamespaceName)
+            .AddFeature(MiscProtocol.Namespace.NamespaceName)
+            .AddFeature(MiscProtocol.NickRegisterFeature)
             .AddFeature(Ns.Mam.NamespaceName)
             .AddFeature(Ns.StanzaId.NamespaceName)
             .AddFeature(Ns.Ping.NamespaceName);

@@ -29,10 +29,15 @@ public static class MixDomain
         var messages = new ChannelMessages(mix);
         new MixDiscovery(mix).Register(router);
         new ChannelLifecycle(mix).Register(router);
-        new Membership(mix, mix.Invitations).Register(router);
+        var presence = new ChannelPresence(mix);
+        new Membership(mix, mix.Invitations, presence).Register(router);
         new NickRegistration(mix).Register(router);
-        new NodeItems(mix, new Mix0Publishing(mix, messages)).Register(router);
+        new NodeItems(mix, new Mix0Publishing(mix, messages), new AdminNodes(mix)).Register(router);
+        new MiscNickRegistration(mix).Register(router);
+        new MiscInvitations(mix).Register(router);
+        new MiscRetraction(mix, messages).Register(router); // before messages: it takes every message to a channel
         messages.Register(router);
+        presence.Register(router);
         new MamQueries(mix.Archive, mix.Sender, mix.RequireRoom,
             (room, jid) => room.FindParticipant(jid.Bare) != null || room.IsAdmin(jid),
             (m, room, viewer) => Reflection.ForCore(m, room, MixService.ShowsJidsTo(room, viewer))).Register(router);

@@ -7,9 +7,10 @@ namespace XmppGroupChat.Mix.Mix;
 
 /// <summary>
 /// Pubsub on channel nodes: items-get of the participants, info and presence nodes (readable by
-/// participants and admins), and publish, which only the seed's mix:0 dialect uses.
+/// participants and admins) and of the admin nodes; publish to messages and presence (the seed's
+/// mix:0 dialect), to info, config, allowed and banned (MIX-ADMIN), and retract from allowed and banned.
 /// </summary>
-public sealed class NodeItems(MixService mix, Mix0Publishing mix0)
+public sealed class NodeItems(MixService mix, Mix0Publishing mix0, AdminNodes admin)
 {
     public void Register(StanzaRouter router)
     {
@@ -25,6 +26,11 @@ public sealed class NodeItems(MixService mix, Mix0Publishing mix0)
                            ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.FeatureNotImplemented, "only items retrieval is supported on channel nodes"));
         var node = (string?)itemsRequest.Attribute("node");
         var items = new XElement(Ns.PubSub + "items", new XAttribute("node", node ?? ""));
+        if (AdminNodes.IsAdminNode(node))
+        {
+            items.Add(admin.Items(room, from, node!));
+            return ValueTask.FromResult<XElement?>(new XElement(Ns.PubSub + "pubsub", items));
+        }
         lock (room.Sync)
         {
             var requester = room.FindParticipant(from.Bare);
@@ -42,8 +48,11 @@ public sealed class NodeItems(MixService mix, Mix0Publishing mix0)
                     items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", XmppDateTime.Format(room.Created)), InfoForm(room).ToElement()));
                     break;
                 case MixNodes.Presence:
-                    foreach (var (id, presence) in Mix0Publishing.PresenceItems(room))
-                        items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", id), new XElement(presence)));
+                    if (dialect == Ns.Mix0)
+                        foreach (var (id, presence) in Mix0Publishing.PresenceItems(room))
+                            items.Add(new XElement(Ns.PubSub + "item", new XAttribute("id", id), new XElement(presence)));
+                    else
+                        items.Add(ChannelPresence.Items(room, seesJids));
                     break;
                 case MixNodes.Messages:
                     break; // history is in MAM, the messages node keeps no items
@@ -54,11 +63,22 @@ public sealed class NodeItems(MixService mix, Mix0Publishing mix0)
         return ValueTask.FromResult<XElement?>(new XElement(Ns.PubSub + "pubsub", items));
     }
 
-    private ValueTask<XElement?> SetAsync(XElement iq, CancellationToken ct)
+    private async ValueTask<XElement?> SetAsync(XElement iq, CancellationToken ct)
     {
-        var publish = iq.GetPayload()!.Element(Ns.PubSub + "publish")
-                      ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.FeatureNotImplemented, "only publish is supported on channel nodes"));
-        return mix0.PublishAsync(iq, publish, ct);
+        var pubsub = iq.GetPayload()!;
+        var from = iq.GetFrom()!;
+        if (pubsub.Element(Ns.PubSub + "retract") is { } retract)
+        {
+            await admin.RetractAsync(mix.RequireRoom(iq), from, (string?)retract.Attribute("node") ?? "", retract, ct);
+            return null;
+        }
+        var publish = pubsub.Element(Ns.PubSub + "publish")
+                      ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.FeatureNotImplemented, "only publish and retract are supported on channel nodes"));
+        var node = (string?)publish.Attribute("node");
+        if (node is MixNodes.Messages or MixNodes.Presence) return await mix0.PublishAsync(iq, publish, ct);
+        if (node is MixNodes.Info || AdminNodes.IsAdminNode(node))
+            return await admin.PublishAsync(mix.RequireRoom(iq), from, node!, publish, ct);
+        throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, $"nobody may publish to '{node}'"));
     }
 
     /// <summary>The info node's form (XEP-0369 §info node).</summary>

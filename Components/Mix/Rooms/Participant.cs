@@ -21,5 +21,8 @@ public sealed class Participant(string id, Jid bareJid, string? nick, IEnumerabl
     /// <summary>Full JIDs known to be online (direct joins, directed presence); bounces remove them.</summary>
     public HashSet<Jid> OnlineResources { get; } = new();
 
+    /// <summary>MIX-PRESENCE: the current presence of each online resource that shared one (volatile, like presence itself).</summary>
+    public Dictionary<Jid, XElement> Presences { get; } = new();
+
     public bool IsSubscribed(string node) => Subscriptions.Contains(node);
 }
