@@ -53,17 +53,9 @@ public sealed class ChannelMessages(MixService mix)
 
     private static IEnumerable<(XElement, IEnumerable<Jid>)> Deliveries(Room room, ArchivedMessage archived)
     {
-        var groups = new Dictionary<(XNamespace Dialect, bool SeesJid), List<Jid>>();
-        lock (room.Sync)
-        {
-            foreach (var p in room.Participants)
-            {
-                if (!p.IsSubscribed(MixNodes.Messages) || p.OnlineResources.Count == 0) continue;
-                var key = (p.Dialect == Ns.Mix0 ? Ns.Mix0 : Ns.MixCore, MixService.ShowsJidsTo(room, p.BareJid));
-                if (!groups.TryGetValue(key, out var list)) groups[key] = list = new List<Jid>();
-                list.AddRange(p.OnlineResources);
-            }
-        }
+        // core:0 and core:1 participants get the same reflection; the seed's get pubsub events.
+        var groups = MixService.SubscriberTargets(room, MixNodes.Messages,
+            p => (p.Dialect == Ns.Mix0 ? Ns.Mix0 : Ns.MixCore, MixService.ShowsJidsTo(room, p.BareJid)));
         foreach (var ((dialect, seesJid), targets) in groups)
         {
             var template = dialect == Ns.Mix0 ? Reflection.ForMix0(archived, room, seesJid) : Reflection.ForCore(archived, room, seesJid);

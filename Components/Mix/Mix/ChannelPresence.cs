@@ -65,19 +65,9 @@ public sealed class ChannelPresence(MixService mix)
     /// <summary>Sends one resource's presence (or its unavailable) to the core subscribers of the presence node.</summary>
     public async ValueTask BroadcastAsync(Room room, Participant p, Jid resource, XElement? presence, CancellationToken ct)
     {
-        var groups = new Dictionary<bool, List<Jid>>();
-        string from;
-        lock (room.Sync)
-        {
-            from = $"{p.Id}#{room.Jid}/{resource.Resource}";
-            foreach (var s in room.Participants)
-            {
-                if (!s.IsSubscribed(MixNodes.Presence) || s.Dialect == Ns.Mix0 || s.OnlineResources.Count == 0) continue;
-                var seesJid = MixService.ShowsJidsTo(room, s.BareJid);
-                if (!groups.TryGetValue(seesJid, out var list)) groups[seesJid] = list = new List<Jid>();
-                list.AddRange(s.OnlineResources);
-            }
-        }
+        var from = $"{p.Id}#{room.Jid}/{resource.Resource}"; // ids and JIDs never change: no lock needed
+        // The seed's participants see presence as pubsub events (Mix0Publishing), not as presence.
+        var groups = MixService.SubscriberTargets(room, MixNodes.Presence, s => MixService.ShowsJidsTo(room, s.BareJid), s => s.Dialect != Ns.Mix0);
         foreach (var (seesJid, targets) in groups)
         {
             var stanza = new XElement(Ns.Component + "presence", new XAttribute("from", from), new XAttribute("id", Stanza.NewId()));

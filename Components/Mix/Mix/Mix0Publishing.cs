@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Xml.Linq;
 using XmppGroupChat.Component;
 using XmppGroupChat.Mix.Rooms;
@@ -13,11 +12,9 @@ namespace XmppGroupChat.Mix.Mix;
 /// </summary>
 public sealed class Mix0Publishing(MixService mix, ChannelMessages messages)
 {
-    // Current presence item per room and participant id (volatile by nature: presence is not archived).
-    private static readonly ConcurrentDictionary<(Jid Room, string Participant), XElement> Presences = new();
-
+    /// <summary>The current seed presence items of a room (call under the room's lock).</summary>
     public static IEnumerable<(string Id, XElement Presence)> PresenceItems(Room room) =>
-        Presences.Where(kv => kv.Key.Room.Equals(room.Jid)).Select(kv => (kv.Key.Participant, kv.Value));
+        room.Participants.Where(p => p.SeedPresence != null).Select(p => (p.Id, p.SeedPresence!));
 
     public async ValueTask<XElement?> PublishAsync(XElement iq, XElement publish, CancellationToken ct)
     {
@@ -41,7 +38,7 @@ public sealed class Mix0Publishing(MixService mix, ChannelMessages messages)
                 var presence = item.Element(Ns.Client + "presence") ?? item.Element(Ns.Component + "presence")
                                ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "the item carries no <presence/>"));
                 var stored = Reflection.Restamp(presence, Ns.Client);
-                Presences[(room.Jid, participant.Id)] = stored;
+                lock (room.Sync) participant.SeedPresence = stored;
                 await NotifyPresenceAsync(mix, room, participant, stored, ct);
                 return Result(node, participant.Id);
             default:
@@ -55,8 +52,13 @@ public sealed class Mix0Publishing(MixService mix, ChannelMessages messages)
 
     public static async ValueTask RetractPresenceAsync(MixService mix, Room room, Participant p, CancellationToken ct)
     {
-        if (Presences.TryRemove((room.Jid, p.Id), out _))
-            await NotifyPresenceAsync(mix, room, p, null, ct);
+        bool had;
+        lock (room.Sync)
+        {
+            had = p.SeedPresence != null;
+            p.SeedPresence = null;
+        }
+        if (had) await NotifyPresenceAsync(mix, room, p, null, ct);
     }
 
     private static async ValueTask NotifyPresenceAsync(MixService mix, Room room, Participant p, XElement? presence, CancellationToken ct)

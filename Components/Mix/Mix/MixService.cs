@@ -47,19 +47,29 @@ public sealed class MixService(
     public static List<Jid> TargetsOf(Participant p) => p.OnlineResources.ToList();
 
     /// <summary>All delivery targets of the subscribers of <paramref name="node"/>, grouped by dialect.</summary>
-    public static Dictionary<XNamespace, List<Jid>> SubscriberTargets(Room room, string node)
+    public static Dictionary<XNamespace, List<Jid>> SubscriberTargets(Room room, string node) =>
+        SubscriberTargets(room, node, p => p.Dialect);
+
+    /// <summary>
+    /// The online resources of the subscribers of <paramref name="node"/>, grouped by what their
+    /// copy depends on (dialect, whether they may see real JIDs...), so each group gets one
+    /// serialisation. Read under the room's lock; the lists are the caller's.
+    /// </summary>
+    public static Dictionary<TKey, List<Jid>> SubscriberTargets<TKey>(Room room, string node, Func<Participant, TKey> groupOf,
+        Func<Participant, bool>? include = null) where TKey : notnull
     {
-        var byDialect = new Dictionary<XNamespace, List<Jid>>();
+        var groups = new Dictionary<TKey, List<Jid>>();
         lock (room.Sync)
         {
             foreach (var p in room.Participants)
             {
-                if (!p.IsSubscribed(node) || p.OnlineResources.Count == 0) continue;
-                if (!byDialect.TryGetValue(p.Dialect, out var list)) byDialect[p.Dialect] = list = new List<Jid>();
+                if (!p.IsSubscribed(node) || p.OnlineResources.Count == 0 || (include != null && !include(p))) continue;
+                var key = groupOf(p);
+                if (!groups.TryGetValue(key, out var list)) groups[key] = list = new List<Jid>();
                 list.AddRange(p.OnlineResources);
             }
         }
-        return byDialect;
+        return groups;
     }
 
     /// <summary>Whether <paramref name="viewer"/> may see participants' real JIDs in this room.</summary>

@@ -13,17 +13,7 @@ public static class ParticipantEvents
 {
     public static async ValueTask NotifyAsync(MixService mix, Room room, Participant changed, bool retract, CancellationToken ct)
     {
-        var groups = new Dictionary<(XNamespace Dialect, bool SeesJid), List<Jid>>();
-        lock (room.Sync)
-        {
-            foreach (var p in room.Participants)
-            {
-                if (!p.IsSubscribed(MixNodes.Participants) || p.OnlineResources.Count == 0) continue;
-                var key = (p.Dialect, MixService.ShowsJidsTo(room, p.BareJid));
-                if (!groups.TryGetValue(key, out var list)) groups[key] = list = new List<Jid>();
-                list.AddRange(p.OnlineResources);
-            }
-        }
+        var groups = MixService.SubscriberTargets(room, MixNodes.Participants, p => (p.Dialect, MixService.ShowsJidsTo(room, p.BareJid)));
         foreach (var ((dialect, seesJid), targets) in groups)
         {
             var items = new XElement(Ns.PubSubEvent + "items", new XAttribute("node", MixNodes.Participants),

@@ -24,5 +24,8 @@ public sealed class Participant(string id, Jid bareJid, string? nick, IEnumerabl
     /// <summary>MIX-PRESENCE: the current presence of each online resource that shared one (volatile, like presence itself).</summary>
     public Dictionary<Jid, XElement> Presences { get; } = new();
 
+    /// <summary>The seed's mix:0 presence item, published to the presence node (one per participant).</summary>
+    public XElement? SeedPresence { get; set; }
+
     public bool IsSubscribed(string node) => Subscriptions.Contains(node);
 }
