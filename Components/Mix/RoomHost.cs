@@ -19,6 +19,13 @@ public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : 
     public SqliteArchive Archive => _archive ?? throw new InvalidOperationException("the room host is not started");
     public RoomRegistry Rooms { get; private set; } = null!;
     public XmppGroupChat.Mix.Mix.Invitations Invitations { get; private set; } = null!;
+
+    /// <summary>The key behind XEP-0421 occupant ids (stable across restarts, so ids are too).</summary>
+    public byte[] OccupantIdKey { get; private set; } = [];
+
+    /// <summary>The two faces, set as their links are wired; each reaches the other through these.</summary>
+    public XmppGroupChat.Mix.Mix.MixService? MixFace { get; set; }
+    public XmppGroupChat.Mix.Muc.RoomMessages? MucFace { get; set; }
     public Broadcaster Broadcaster { get; } = new(loggers.CreateLogger<Broadcaster>());
 
     public async Task OpenAsync(CancellationToken ct)
@@ -26,6 +33,7 @@ public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : 
         _archive = await SqliteArchive.OpenAsync(Path.Combine(storage.Path, "archive.db"), loggers.CreateLogger<SqliteArchive>());
         Rooms = new RoomRegistry(_archive, loggers.CreateLogger<RoomRegistry>());
         Invitations = XmppGroupChat.Mix.Mix.Invitations.LoadOrCreate(Path.Combine(storage.Path, "invitation.key"));
+        OccupantIdKey = XmppGroupChat.Mix.Mix.Invitations.LoadOrCreateKey(Path.Combine(storage.Path, "occupant-id.key"));
         await Rooms.LoadAsync(ct);
     }
 

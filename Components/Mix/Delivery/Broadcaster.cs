@@ -26,8 +26,11 @@ public sealed class Broadcaster
 
     public Broadcaster(ILogger<Broadcaster> logger) => _logger = logger;
 
-    /// <summary>What to deliver once the message is durable: builds the per-dialect templates from the archived copy.</summary>
-    public delegate IEnumerable<(XElement Template, IEnumerable<Jid> Recipients)> Deliveries(ArchivedMessage archived);
+    /// <summary>
+    /// What to deliver once the message is durable: the templates built from the archived copy
+    /// (one per face and dialect), each with its recipients and the link of the face it goes out on.
+    /// </summary>
+    public delegate IEnumerable<DeliveryGroup> Deliveries(ArchivedMessage archived);
 
     private sealed record Pending(ValueTask<ArchivedMessage> Append, IStanzaSender Sender, Deliveries Deliveries,
         XElement Original, TaskCompletionSource<ArchivedMessage>? Done);
@@ -51,7 +54,7 @@ public sealed class Broadcaster
     {
         var archived = new ArchivedMessage(template.GetId() ?? Stanza.NewId(), DateTimeOffset.UtcNow, "", null, template);
         return _queue.Writer.WriteAsync(new Pending(ValueTask.FromResult(archived), sender,
-            _ => [(template, recipients)], template, null), ct);
+            _ => [new DeliveryGroup(template, recipients)], template, null), ct);
     }
 
     public async Task RunAsync(CancellationToken stop)
@@ -76,12 +79,13 @@ public sealed class Broadcaster
                 p.Done?.TrySetResult(archived);
                 try
                 {
-                    foreach (var (template, recipients) in p.Deliveries(archived))
+                    foreach (var delivery in p.Deliveries(archived))
                     {
                         buffer.ResetWrittenCount();
-                        StanzaSerializer.Write(template, Ns.Component, buffer);
-                        foreach (var to in recipients)
-                            await p.Sender.SendSerializedAsync(AddressedCopy.For(buffer.WrittenSpan, to.ToString()), stop);
+                        StanzaSerializer.Write(delivery.Template, Ns.Component, buffer);
+                        var sender = delivery.Via ?? p.Sender;
+                        foreach (var to in delivery.Recipients)
+                            await sender.SendSerializedAsync(AddressedCopy.For(buffer.WrittenSpan, to.ToString()), stop);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -110,3 +114,6 @@ public sealed class Broadcaster
         }
     }
 }
+
+/// <summary>One template and who gets it; <see cref="Via"/> is the face's link when it is not the sender's.</summary>
+public sealed record DeliveryGroup(XElement Template, IEnumerable<Jid> Recipients, IStanzaSender? Via = null);

@@ -10,14 +10,16 @@ namespace XmppGroupChat.Mix.Mam;
 /// <summary>
 /// XEP-0313 (urn:xmpp:mam:2) on a room's archive: the query form (FORM_TYPE, start, end, with),
 /// RSM paging (max, after, before, the empty before for the last page), results in chronological
-/// order before the &lt;fin/&gt;. Who may query is decided by the face (participants by default).
+/// order before the &lt;fin/&gt;. Who may query, how a message looks and the room's address are the
+/// face's (the MIX channel or the MUC room).
 /// </summary>
 public sealed class MamQueries(
     IMessageArchive archive,
     IStanzaSender sender,
     Func<XElement, Room> requireRoom,
     Func<Room, Jid, bool> mayQuery,
-    Func<ArchivedMessage, Room, Jid, XElement> present)
+    Func<ArchivedMessage, Room, Jid, XElement> present,
+    Func<Room, Jid> roomAddress)
 {
     private static readonly XNamespace Forward = "urn:xmpp:forward:0";
     private const string MessagesNode = "urn:xmpp:mix:nodes:messages";
@@ -75,7 +77,7 @@ public sealed class MamQueries(
                 new Delay(m.Stamp).ToElement(),
                 Reflection.Restamp(shown, Ns.Client)));
             await sender.SendAsync(new XElement(Ns.Component + "message",
-                new XAttribute("from", room.Jid.ToString()), new XAttribute("to", from.ToString()),
+                new XAttribute("from", roomAddress(room).ToString()), new XAttribute("to", from.ToString()),
                 new XAttribute("id", Stanza.NewId()), result), ct);
         }
 

@@ -33,12 +33,21 @@ public sealed class ChannelMessages(MixService mix)
         await PublishAsync(room, sender, message.Elements(), message, waitForArchive: false, ct);
     }
 
-    /// <summary>Archives (if it has a body) and reflects a message; shared with the seed's publish.</summary>
-    public async Task<ArchivedMessage> PublishAsync(Room room, Participant sender, IEnumerable<XElement> content,
+    /// <summary>Archives (if it has a body) and reflects a participant's message; shared with the seed's publish.</summary>
+    public Task<ArchivedMessage> PublishAsync(Room room, Participant sender, IEnumerable<XElement> content,
+        XElement original, bool waitForArchive, CancellationToken ct)
+    {
+        MessageSender who;
+        lock (room.Sync) who = MessageSender.Of(sender);
+        return PublishAsync(room, who, content, original, waitForArchive, ct);
+    }
+
+    /// <summary>Archives (if it has a body) and reflects a message from any face's sender.</summary>
+    public async Task<ArchivedMessage> PublishAsync(Room room, MessageSender sender, IEnumerable<XElement> content,
         XElement original, bool waitForArchive, CancellationToken ct)
     {
         XElement stored;
-        lock (room.Sync) stored = Reflection.ForArchive(room, sender, content);
+        lock (room.Sync) stored = Reflection.ForArchive(room, sender, content, original.GetKind() == StanzaKind.Message ? original.GetId() : null);
         ValueTask<ArchivedMessage> append = stored.Element(Ns.Component + "body") != null
             ? mix.Archive.AppendAsync(room.Jid.ToString(), new MessageDraft(sender.BareJid.ToString(), sender.Nick, stored), ct)
             // Chat states and the like are reflected but not archived (XEP-0313 stores messages with a body).
@@ -51,7 +60,7 @@ public sealed class ChannelMessages(MixService mix)
         return null!;
     }
 
-    private static IEnumerable<(XElement, IEnumerable<Jid>)> Deliveries(Room room, ArchivedMessage archived)
+    private IEnumerable<DeliveryGroup> Deliveries(Room room, ArchivedMessage archived)
     {
         // core:0 and core:1 participants get the same reflection; the seed's get pubsub events.
         var groups = MixService.SubscriberTargets(room, MixNodes.Messages,
@@ -59,8 +68,11 @@ public sealed class ChannelMessages(MixService mix)
         foreach (var ((dialect, seesJid), targets) in groups)
         {
             var template = dialect == Ns.Mix0 ? Reflection.ForMix0(archived, room, seesJid) : Reflection.ForCore(archived, room, seesJid);
-            yield return (template, targets);
+            yield return new DeliveryGroup(template, targets);
         }
+        // The same conversation on the MUC face: its occupants get it from room@muc/nick.
+        if (mix.OtherFaces?.Invoke(room, archived) is { } elsewhere)
+            foreach (var d in elsewhere) yield return d;
     }
 
     // A delivery to a full JID bounced: that resource is gone. Never answered (it is an error).

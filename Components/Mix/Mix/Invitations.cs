@@ -18,7 +18,10 @@ public sealed class Invitations(byte[] key) : IInvitationCheck
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
     /// <summary>Loads the key from <paramref name="path"/>, creating it (owner-only) the first time.</summary>
-    public static Invitations LoadOrCreate(string path)
+    public static Invitations LoadOrCreate(string path) => new(LoadOrCreateKey(path));
+
+    /// <summary>A 32-byte secret kept in a file only its owner may read, created the first time.</summary>
+    public static byte[] LoadOrCreateKey(string path)
     {
         if (!File.Exists(path))
         {
@@ -28,8 +31,8 @@ public sealed class Invitations(byte[] key) : IInvitationCheck
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         var key = File.ReadAllBytes(path);
-        if (key.Length < 32) throw new InvalidDataException($"{path} is not an invitation key (too short)");
-        return new Invitations(key);
+        if (key.Length < 32) throw new InvalidDataException($"{path} is not a key (too short)");
+        return key;
     }
 
     /// <summary>Whether <paramref name="inviter"/> may invite to this room: admins always, participants where allowed.</summary>

@@ -21,12 +21,15 @@ public static class MixDomain
             host.Invitations,
             services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Mix"));
         Wire(router, mix);
+        host.MixFace = mix;
+        mix.OtherFaces = (room, archived) => host.MucFace?.Deliveries(room, archived) ?? [];
     }
 
     /// <summary>Registers every MIX handler; also used by the tests with their own sender.</summary>
     public static void Wire(StanzaRouter router, MixService mix)
     {
         var messages = new ChannelMessages(mix);
+        mix.Messages = messages;
         new MixDiscovery(mix).Register(router);
         new ChannelLifecycle(mix).Register(router);
         var presence = new ChannelPresence(mix);
@@ -40,6 +43,7 @@ public static class MixDomain
         presence.Register(router);
         new MamQueries(mix.Archive, mix.Sender, mix.RequireRoom,
             (room, jid) => room.FindParticipant(jid.Bare) != null || room.IsAdmin(jid),
-            (m, room, viewer) => Reflection.ForCore(m, room, MixService.ShowsJidsTo(room, viewer))).Register(router);
+            (m, room, viewer) => Reflection.ForCore(m, room, MixService.ShowsJidsTo(room, viewer)),
+            room => room.Jid).Register(router);
     }
 }

@@ -19,6 +19,12 @@ public sealed class MixService(
     ILogger logger)
 {
     public Invitations Invitations => invitations;
+
+    /// <summary>The message path shared with the other faces (set when the MIX face is wired).</summary>
+    public ChannelMessages Messages { get; set; } = null!;
+
+    /// <summary>Deliveries of a channel message to the room's other faces (the MUC occupants), if any.</summary>
+    public Func<Room, ArchivedMessage, IEnumerable<DeliveryGroup>>? OtherFaces { get; set; }
     public RoomRegistry Rooms => rooms;
     public IMessageArchive Archive => archive;
     public Broadcaster Broadcaster => broadcaster;

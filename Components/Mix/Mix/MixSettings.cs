@@ -6,7 +6,7 @@ namespace XmppGroupChat.Mix.Mix;
 /// Service policy: who may create channels (Mix:Creators, a list of user domains, or "*" for
 /// anyone; by default the server's own domain), and the MUC face to advertise (Muc:Domain).
 /// </summary>
-public sealed record MixSettings(IReadOnlyList<string> Creators, string? MucDomain)
+public sealed record MixSettings(IReadOnlyList<string> Creators, string? MucDomain, string MixDomain = "")
 {
     public static MixSettings Read(IConfiguration config, string serviceDomain, string? mucDomain)
     {
@@ -17,7 +17,7 @@ public sealed record MixSettings(IReadOnlyList<string> Creators, string? MucDoma
             var dot = serviceDomain.IndexOf('.');
             creators.Add(dot > 0 ? serviceDomain[(dot + 1)..] : serviceDomain);
         }
-        return new MixSettings(creators, mucDomain);
+        return new MixSettings(creators, mucDomain, serviceDomain);
     }
 
     public bool MayCreate(Xmpp.Jid user) => Creators.Contains("*") ||

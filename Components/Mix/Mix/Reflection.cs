@@ -14,11 +14,13 @@ public static class Reflection
 {
     /// <summary>The stanza to archive for a message a participant sent: its content, re-addressed, without
     /// the sender's own &lt;mix/&gt; and without any stanza-id claiming to be this channel's.</summary>
-    public static XElement ForArchive(Room room, Participant sender, IEnumerable<XElement> content)
+    public static XElement ForArchive(Room room, MessageSender sender, IEnumerable<XElement> content, string? originalId = null)
     {
         var stored = new XElement(Ns.Component + "message",
             new XAttribute("from", $"{room.Jid}/{sender.Id}"),
             new XAttribute("type", "groupchat"));
+        // The sender's own id: the MUC face reflects it back so clients match their echo; the MIX face uses the archive id.
+        if (originalId != null) stored.SetAttributeValue("id", originalId);
         var roomJid = room.Jid.ToString();
         foreach (var child in content)
         {
@@ -83,4 +85,13 @@ public static class Reflection
             copy.Add(node is XElement child ? Restamp(child, target) : node is XText t ? new XText(t.Value) : null);
         return copy;
     }
+}
+
+/// <summary>
+/// Who sent a channel message, whatever the face: a MIX participant (its stable id) or a MUC
+/// occupant (its occupant id), with the nick and real bare JID.
+/// </summary>
+public sealed record MessageSender(string Id, string? Nick, Jid BareJid)
+{
+    public static MessageSender Of(Participant p) => new(p.Id, p.Nick, p.BareJid);
 }

@@ -1,22 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
-using XmppGroupChat.Component.Services;
+using XmppGroupChat.Mix.Mam;
+using XmppGroupChat.Mix.Mix;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Mix.Muc;
 
-/// <summary>The MUC face of the room host (muc.&lt;server&gt;): what the service domain answers.</summary>
+/// <summary>The MUC face of the room host (muc.&lt;server&gt;): wires each concern's handlers to the link.</summary>
 public static class MucDomain
 {
-    public static DiscoInfo ServiceInfo() => new DiscoInfo()
-        .AddIdentity(new DiscoIdentity("conference", "text", "Chatrooms"))
-        .AddFeature(Ns.DiscoInfo.NamespaceName)
-        .AddFeature(Ns.DiscoItems.NamespaceName)
-        .AddFeature(Ns.Ping.NamespaceName);
-
     public static void Configure(StanzaRouter router, IStanzaSender sender, IServiceProvider services)
     {
-        var info = ServiceInfo();
-        router.AddServiceDiscovery(sender.Domain, info)
-              .AddPing(jid => jid.Equals(sender.Domain));
+        var host = services.GetRequiredService<RoomHost>();
+        var config = services.GetRequiredService<IConfiguration>();
+        var mixDomain = config["Component:Domain"] ?? "";
+        var muc = new MucService(host.Rooms, host.Archive, host.Broadcaster, sender, () => host.MixFace,
+            MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey,
+            services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Muc"));
+        host.MucFace = Wire(router, muc);
+    }
+
+    /// <summary>Registers every MUC handler; returns the message path the MIX face delivers through.</summary>
+    public static RoomMessages Wire(StanzaRouter router, MucService muc)
+    {
+        var occupancy = new Occupancy(muc, new DiscussionHistory(muc));
+        var messages = new RoomMessages(muc, occupancy);
+        new RoomDiscovery(muc).Register(router);
+        occupancy.Register(router);
+        new MediatedInvitations(muc).Register(router);
+        messages.Register(router);
+        new RoomOwner(muc).Register(router);
+        new RoomAdmin(muc, occupancy).Register(router);
+        new MamQueries(muc.Archive, muc.Sender, muc.RequireRoom,
+            (room, jid) => room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null || room.IsAdmin(jid)
+                           || (!room.Config.AllowedOnly && room.Config.Public),
+            (m, room, viewer) => RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, viewer)),
+            muc.RoomJid).Register(router);
+        return messages;
     }
 }

@@ -20,6 +20,28 @@ public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
     public Dictionary<Jid, string> Affiliations { get; } = new();
     public string? Subject { get; set; }
 
+    private readonly Dictionary<string, Occupant> _occupants = new(StringComparer.Ordinal);
+
+    /// <summary>Created on the MUC face and not configured yet: only its owner may enter (XEP-0045 §createroom).</summary>
+    public bool Locked { get; set; }
+
+    /// <summary>Who last set the subject (their nick), shown as the subject message's sender.</summary>
+    public string? SubjectBy { get; set; }
+
+    public IReadOnlyCollection<Occupant> Occupants => _occupants.Values;
+    public Occupant? FindOccupant(string nick) => _occupants.GetValueOrDefault(nick);
+    public Occupant? FindOccupantBySession(Jid fullJid) => _occupants.Values.FirstOrDefault(o => o.Sessions.ContainsKey(fullJid));
+    public Occupant? FindOccupantByJid(Jid bareJid) => _occupants.Values.FirstOrDefault(o => o.BareJid.Equals(bareJid.Bare));
+    public void AddOccupant(Occupant o) => _occupants.Add(o.Nick, o);
+    public void RemoveOccupant(Occupant o) => _occupants.Remove(o.Nick);
+
+    public void RenameOccupant(Occupant o, string nick)
+    {
+        _occupants.Remove(o.Nick);
+        o.Nick = nick;
+        _occupants.Add(nick, o);
+    }
+
     public IReadOnlyCollection<Participant> Participants => _byId.Values;
     public int ParticipantCount => _byId.Count;
 

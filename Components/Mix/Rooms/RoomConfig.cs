@@ -13,6 +13,12 @@ public sealed class RoomConfig
     public const string PublicField = "Public";
     public const string AllowedOnlyField = "Allowed Only";
     public const string ParticipantsMayInviteField = "Participants May Invite";
+    public const string PersistentField = "Persistent";
+    public const string ModeratedField = "Moderated";
+    public const string PasswordField = "Password";
+    public const string MaxUsersField = "Max Users";
+    public const string ChangeSubjectField = "Occupants Change Subject";
+    public const string AllowPrivateMessagesField = "Occupant Private Messages";
 
     private readonly Dictionary<string, IReadOnlyList<string>> _fields;
 
@@ -51,6 +57,24 @@ public sealed class RoomConfig
 
     /// <summary>Participants (not only admins) may issue invitations (XEP-0407). Default true.</summary>
     public bool ParticipantsMayInvite => Flag(ParticipantsMayInviteField, true);
+
+    /// <summary>Kept when its last occupant leaves. MIX channels are; MUC rooms are unless configured not to be (default true).</summary>
+    public bool Persistent => Flag(PersistentField, true);
+
+    /// <summary>MUC: only occupants with voice (participant or moderator role) may speak.</summary>
+    public bool Moderated => Flag(ModeratedField, false);
+
+    /// <summary>MUC: the password to enter, or null.</summary>
+    public string? Password => Get(PasswordField) is { Length: > 0 } p ? p : null;
+
+    /// <summary>MUC: the most occupants allowed (owners and admins may always enter); 0 for no limit.</summary>
+    public int MaxUsers => int.TryParse(Get(MaxUsersField), out var n) && n > 0 ? n : 0;
+
+    /// <summary>MUC: occupants (not only moderators) may change the subject. Default false.</summary>
+    public bool OccupantsChangeSubject => Flag(ChangeSubjectField, false);
+
+    /// <summary>MUC: private messages between occupants are allowed. Default true.</summary>
+    public bool AllowPrivateMessages => Flag(AllowPrivateMessagesField, true);
 
     /// <summary>Listed in the service's disco#items.</summary>
     public bool Public => Flag(PublicField, true);

@@ -13,6 +13,7 @@ public static class Slixmpp
         var (code, output) = await ManagedProcess.RunAsync(Python, [path, .. args], TimeSpan.FromSeconds(60));
         if (code != 0) throw new InvalidOperationException($"{script} failed ({code}):\n{output}");
         var json = output.Split('\n').Last(l => l.TrimStart().StartsWith('{'));
+        TestContext.Out.WriteLine($"{script}: {json}");
         return JsonDocument.Parse(json).RootElement;
     }
 }

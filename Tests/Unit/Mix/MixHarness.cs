@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Xml.Linq;
@@ -18,6 +19,9 @@ namespace XmppGroupChat.Tests.Unit.Mix;
 internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
 {
     public static readonly Jid Service = Jid.Parse("mix.test");
+    public static readonly Jid MucService = Jid.Parse("muc.test");
+    private StanzaRouter _mucRouter = null!;
+    private FaceSender _mucSender = null!;
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "xgc-mix-" + Guid.NewGuid().ToString("N"));
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<XElement> _sent = new();
@@ -26,6 +30,11 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     private Task _delivery = Task.CompletedTask;
 
     public Jid Domain => Service;
+
+    // Handler failures are worth seeing in a failing test's output; nothing else is logged.
+    private static readonly Microsoft.Extensions.Logging.ILogger Log = Microsoft.Extensions.Logging.LoggerFactory
+        .Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Error))
+        .CreateLogger("harness");
     public RoomRegistry Rooms { get; private set; } = null!;
     public SqliteArchive Archive => _archive;
 
@@ -46,10 +55,18 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         await Rooms.LoadAsync(CancellationToken.None);
         var broadcaster = new Broadcaster(NullLogger<Broadcaster>.Instance);
         _delivery = broadcaster.RunAsync(_stop.Token);
-        _router = new StanzaRouter(NullLogger.Instance);
-        var mix = new MixService(Rooms, _archive, broadcaster, this, new MixSettings(["test"], "muc.test"),
+        _router = new StanzaRouter(Log);
+        var mix = new MixService(Rooms, _archive, broadcaster, this, new MixSettings(["test"], "muc.test", "mix.test"),
             Invitations.LoadOrCreate(Path.Combine(dir, "invitation.key")), NullLogger.Instance);
         MixDomain.Wire(_router, mix);
+
+        // The MUC face of the same rooms, on its own "link".
+        _mucSender = new FaceSender(MucService, _sent);
+        _mucRouter = new StanzaRouter(Log);
+        var muc = new XmppGroupChat.Mix.Muc.MucService(Rooms, _archive, broadcaster, _mucSender, () => mix,
+            new MixSettings(["test"], "muc.test", "mix.test"), Invitations.LoadOrCreateKey(Path.Combine(dir, "occupant-id.key")), NullLogger.Instance);
+        var mucMessages = XmppGroupChat.Mix.Muc.MucDomain.Wire(_mucRouter, muc);
+        mix.OtherFaces = (room, archived) => mucMessages.Deliveries(room, archived);
     }
 
     /// <summary>Everything sent so far, oldest first, and forgets it.</summary>
@@ -66,7 +83,8 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         // Only the root is put in the stream namespace; nested stanzas keep what the XML says.
         var nameEnd = xml.IndexOf(' ');
         var e = XElement.Parse(xml.Insert(nameEnd, " xmlns='jabber:component:accept'"));
-        await _router.DispatchAsync(e, this, CancellationToken.None);
+        if (e.GetTo()?.Domain == MucService.Domain) await _mucRouter.DispatchAsync(e, _mucSender, CancellationToken.None);
+        else await _router.DispatchAsync(e, this, CancellationToken.None);
     }
 
     /// <summary>Sends an IQ and returns the response (result or error) addressed back to its id.</summary>
@@ -115,7 +133,10 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     {
         // What the link would write, read back as the server would see it.
         var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
-        _sent.Enqueue(XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'")));
+        var e = XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'"));
+        if (!ComponentLink.IsInDomain((string?)e.Attribute("from") ?? "", Service.Domain))
+            throw new ArgumentException("stanza from outside the domain: " + e);
+        _sent.Enqueue(e);
         return ValueTask.CompletedTask;
     }
 
@@ -147,4 +168,31 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => new(DisposeCoreAsync(deleteFiles: true));
+
+    /// <summary>A recording sender for another face's domain, sharing the harness's outbox.</summary>
+    private sealed class FaceSender(Jid domain, ConcurrentQueue<XElement> sent) : IStanzaSender
+    {
+        public Jid Domain => domain;
+
+        public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
+        {
+            if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", domain.Domain))
+                throw new ArgumentException("stanza from outside the domain: " + stanza);
+            sent.Enqueue(stanza);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken = default)
+        {
+            var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
+            var e = XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'"));
+            if (!ComponentLink.IsInDomain((string?)e.Attribute("from") ?? "", domain.Domain))
+                throw new ArgumentException("stanza from outside the domain: " + e);
+            sent.Enqueue(e);
+            return ValueTask.CompletedTask;
+        }
+
+        public Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the MUC face sends no requests of its own");
+    }
 }

@@ -1,0 +1,241 @@
+using System.Xml.Linq;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Muc;
+
+/// <summary>
+/// Entering, changing nick or status, and exiting (XEP-0045 §enter, §changenick, §changepres,
+/// §exit). Entering sends the others' presences, then self-presence (110, and 201/100/170/210
+/// where they apply), then history, then the subject, then live traffic. A room that does not
+/// exist is created (201) and stays locked until its owner configures it.
+/// </summary>
+public sealed class Occupancy(MucService muc, DiscussionHistory history)
+{
+    public void Register(StanzaRouter router) => router.OnPresence(OnPresenceAsync, p => p.GetTo()!.Local != null);
+
+    private async ValueTask OnPresenceAsync(XElement presence, CancellationToken ct)
+    {
+        var from = presence.GetFrom()!;
+        var to = presence.GetTo()!;
+        var type = presence.GetStanzaType();
+        if (type is "error") { await ForgetSessionAsync(from, to, ct); return; }
+        if (type is not (null or "unavailable")) return; // subscriptions and probes are not for rooms
+        if (from.IsBare) throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "rooms are entered from a full JID"));
+
+        var room = muc.FindRoom(presence);
+        Occupant? current;
+        lock (room?.Sync ?? this) current = room?.FindOccupantBySession(from);
+
+        if (type == "unavailable")
+        {
+            if (room != null && current != null) await ExitAsync(room, current, from, presence, ct);
+            return;
+        }
+        if (to.Resource is null)
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.JidMalformed, "enter a room as room@service/nick"));
+        var joining = presence.Element(Ns.Muc + "x") != null;
+        if (room != null && current != null)
+        {
+            if (current.Nick != to.Resource) await ChangeNickAsync(room, current, from, to.Resource, presence, ct);
+            else if (joining) await EnterAsync(room, from, to.Resource, presence, created: false, ct); // a rejoin gets everything again
+            else await ChangeStatusAsync(room, current, from, presence, ct);
+            return;
+        }
+        if (!joining)
+            // Prosody treats presence without the muc element as no join; say so rather than create a room.
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "to enter, include <x xmlns='http://jabber.org/protocol/muc'/>"));
+
+        var created = false;
+        if (room is null)
+        {
+            if (!muc.Settings.MayCreate(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAllowed, "you may not create rooms on this service"));
+            var config = new RoomConfig();
+            config.Set(RoomConfig.NameField, to.Local!);
+            config.Set(RoomConfig.PersistentField, "false"); // like Prosody: a room is temporary until configured otherwise
+            room = await muc.Rooms.CreateAsync(Jid.Create(to.Local, muc.RoomDomain), from, config, ct)
+                   ?? muc.RequireRoom(presence); // created by someone else meanwhile
+            lock (room.Sync) room.Locked = room.IsOwner(from) && room.Occupants.Count == 0;
+            created = room.Locked;
+        }
+        await EnterAsync(room, from, to.Resource, presence, created, ct);
+    }
+
+    private async ValueTask EnterAsync(Room room, Jid from, string nick, XElement presence, bool created, CancellationToken ct)
+    {
+        var payload = OccupantPresence.PayloadOf(presence);
+        Occupant occupant;
+        bool newOccupant;
+        List<XElement> othersToJoiner;
+        lock (room.Sync)
+        {
+            if (room.Locked && !room.IsOwner(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "the room is being set up; try again shortly"));
+            if (room.IsBanned(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you are banned from this room"));
+            if (!room.IsAllowed(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.RegistrationRequired, "this room is members-only"));
+            if (room.Config.Password is { } password && !room.IsOwner(from) &&
+                presence.Element(Ns.Muc + "x")?.Element(Ns.Muc + "password")?.Value != password)
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAuthorized, "this room needs a password"));
+            var existing = room.FindOccupant(nick);
+            if (existing != null && !existing.BareJid.Equals(from.Bare))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
+            if (existing is null && muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
+            if (existing is null && room.Config.MaxUsers > 0 && room.Occupants.Count >= room.Config.MaxUsers && !room.IsAdmin(from))
+                throw new StanzaErrorException(new StanzaError(StanzaErrorType.Wait, StanzaErrorCondition.ServiceUnavailable, "the room is full"));
+
+            newOccupant = existing is null;
+            occupant = existing ?? new Occupant(nick, from.Bare, MucService.DefaultRole(room, from), muc.OccupantId(room, from));
+            if (newOccupant) room.AddOccupant(occupant);
+            occupant.Sessions[from] = payload;
+
+            var seesJids = MucService.SeesJids(room, from);
+            othersToJoiner = room.Occupants.Where(o => o != occupant && o.Sessions.Count > 0)
+                .Select(o => OccupantPresence.Build(muc, room, o, o.Sessions.Values.Last(), seesJids)).ToList();
+        }
+
+        foreach (var p in othersToJoiner) await SendAsync(p, [from], ct);
+        await BroadcastPresenceAsync(room, occupant, payload, except: from, ct: ct);
+
+        var codes = new List<int> { 110 };
+        XElement self;
+        lock (room.Sync)
+        {
+            if (room.Config.JidsVisible) codes.Add(100);
+            codes.Add(170); // every message is archived and readable through MAM
+            if (created) codes.Add(201);
+            self = OccupantPresence.Build(muc, room, occupant, payload, withJid: true, codes: codes, session: from);
+        }
+        await SendAsync(self, [from], ct); // in order behind the others' presences
+        await history.SendAsync(room, from, presence.Element(Ns.Muc + "x")?.Element(Ns.Muc + "history"), ct);
+        await SendSubjectAsync(room, from, ct);
+    }
+
+    private async ValueTask ChangeStatusAsync(Room room, Occupant occupant, Jid from, XElement presence, CancellationToken ct)
+    {
+        var payload = OccupantPresence.PayloadOf(presence);
+        lock (room.Sync) occupant.Sessions[from] = payload;
+        await BroadcastPresenceAsync(room, occupant, payload, except: null, ct: ct);
+    }
+
+    private async ValueTask ChangeNickAsync(Room room, Occupant occupant, Jid from, string nick, XElement presence, CancellationToken ct)
+    {
+        string oldNick;
+        lock (room.Sync)
+        {
+            if (room.FindOccupant(nick) is { } other && other != occupant)
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
+            if (muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
+            oldNick = occupant.Nick;
+        }
+        // Unavailable from the old nick with 303 and the new nick, then presence from the new one.
+        foreach (var (session, sees) in Audience(room))
+        {
+            XElement gone;
+            lock (room.Sync)
+            {
+                var codes = session.Equals(from) || occupant.Sessions.ContainsKey(session) ? new[] { 303, 110 } : new[] { 303 };
+                gone = OccupantPresence.Build(muc, room, occupant, null, sees, type: "unavailable", codes: codes, newNick: nick, session: from);
+            }
+            await SendAsync(gone, [session], ct);
+        }
+        lock (room.Sync)
+        {
+            room.RenameOccupant(occupant, nick);
+            occupant.Sessions[from] = OccupantPresence.PayloadOf(presence);
+        }
+        await BroadcastPresenceAsync(room, occupant, OccupantPresence.PayloadOf(presence), except: null, ct: ct);
+    }
+
+    private async ValueTask ExitAsync(Room room, Occupant occupant, Jid from, XElement presence, CancellationToken ct)
+    {
+        bool gone;
+        List<(Jid Session, bool SeesJids)> audience;
+        lock (room.Sync)
+        {
+            occupant.Sessions.Remove(from);
+            gone = occupant.Sessions.Count == 0;
+            if (gone) room.RemoveOccupant(occupant);
+            audience = OccupantPresence.Audience(room);
+        }
+        var status = presence.Element(Ns.Component + "status") ?? presence.Element(Ns.Client + "status");
+        // The leaving client always learns it is out; the others only when the last session leaves.
+        var self = OccupantPresence.Build(muc, room, occupant, null, true, type: "unavailable", codes: [110], session: from);
+        if (status != null) self.AddFirst(new XElement(Ns.Component + "status", status.Value));
+        await SendAsync(self, [from], ct);
+        if (gone)
+        {
+            foreach (var (session, sees) in audience)
+            {
+                var p = OccupantPresence.Build(muc, room, occupant, null, sees, type: "unavailable", session: from);
+                if (status != null) p.AddFirst(new XElement(Ns.Component + "status", status.Value));
+                await SendAsync(p, [session], ct);
+            }
+            await RemoveIfAbandonedAsync(room, ct);
+        }
+    }
+
+    /// <summary>Takes one client out of the room as if it had left (its deliveries bounce).</summary>
+    public ValueTask ExitSessionAsync(Room room, Occupant occupant, Jid session, CancellationToken ct) =>
+        ExitAsync(room, occupant, session, new XElement(Ns.Component + "presence"), ct);
+
+    /// <summary>A bounce from an occupant's client: it is gone (XEP-0045 §service-error-kick, simplified to that session).</summary>
+    private async ValueTask ForgetSessionAsync(Jid from, Jid to, CancellationToken ct)
+    {
+        if (to.Local is null || from.IsBare) return;
+        var room = muc.Rooms.Find(Jid.Create(to.Local, muc.RoomDomain));
+        if (room is null) return;
+        Occupant? o;
+        lock (room.Sync) o = room.FindOccupantBySession(from);
+        if (o != null) await ExitAsync(room, o, from, new XElement(Ns.Component + "presence"), ct);
+    }
+
+    /// <summary>A temporary room with nobody in it on either face goes away (XEP-0045 temporary rooms; the OLPC profile).</summary>
+    public async ValueTask RemoveIfAbandonedAsync(Room room, CancellationToken ct)
+    {
+        lock (room.Sync)
+            if (room.Config.Persistent || room.Occupants.Count > 0 || room.ParticipantCount > 0) return;
+        await muc.Rooms.DestroyAsync(room, ct);
+        await muc.Archive.DeleteArchiveAsync(room.Jid.ToString(), ct);
+    }
+
+    public async ValueTask BroadcastPresenceAsync(Room room, Occupant occupant, XElement payload, Jid? except, CancellationToken ct)
+    {
+        foreach (var (session, sees) in Audience(room))
+        {
+            if (session.Equals(except)) continue;
+            XElement p;
+            lock (room.Sync)
+            {
+                var mine = occupant.Sessions.ContainsKey(session);
+                p = OccupantPresence.Build(muc, room, occupant, payload, sees || mine, codes: mine ? [110] : null);
+            }
+            await SendAsync(p, [session], ct);
+        }
+    }
+
+    public async ValueTask SendSubjectAsync(Room room, Jid to, CancellationToken ct)
+    {
+        XElement message;
+        lock (room.Sync)
+        {
+            var from = room.SubjectBy is { } by ? muc.OccupantJid(room, by) : muc.RoomJid(room).ToString();
+            message = new XElement(Ns.Component + "message", new XAttribute("from", from), new XAttribute("type", "groupchat"),
+                new XAttribute("id", Stanza.NewId()), new XElement(Ns.Component + "subject", room.Subject ?? ""));
+        }
+        await SendAsync(message, [to], ct);
+    }
+
+    private List<(Jid, bool)> Audience(Room room)
+    {
+        lock (room.Sync) return OccupantPresence.Audience(room);
+    }
+
+    private ValueTask SendAsync(XElement stanza, IEnumerable<Jid> to, CancellationToken ct) =>
+        muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, stanza, to.ToList(), ct);
+}

@@ -1,0 +1,43 @@
+using System.Xml.Linq;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Muc;
+
+/// <summary>
+/// Builds the presence an occupant shows the room (XEP-0045 §presence broadcast): their payload,
+/// the muc#user item with affiliation and role (and real JID where the viewer may see it), status
+/// codes, and the XEP-0421 occupant id.
+/// </summary>
+public static class OccupantPresence
+{
+    public static XElement Build(MucService muc, Room room, Occupant o, XElement? payload, bool withJid,
+        string? type = null, IEnumerable<int>? codes = null, string? newNick = null, Jid? session = null, XElement? extra = null)
+    {
+        var item = new XElement(Ns.MucUser + "item",
+            new XAttribute("affiliation", room.AffiliationOf(o.BareJid)),
+            new XAttribute("role", type == "unavailable" && newNick is null ? "none" : o.Role));
+        if (withJid) item.SetAttributeValue("jid", (session ?? o.Sessions.Keys.FirstOrDefault() ?? o.BareJid).ToString());
+        if (newNick != null) item.SetAttributeValue("nick", newNick);
+        if (extra != null) item.Add(extra);
+        var x = new XElement(Ns.MucUser + "x", item);
+        foreach (var code in codes ?? []) x.Add(new XElement(Ns.MucUser + "status", new XAttribute("code", code)));
+
+        var presence = new XElement(Ns.Component + "presence", new XAttribute("from", muc.OccupantJid(room, o.Nick)), new XAttribute("id", Stanza.NewId()));
+        if (type != null) presence.SetAttributeValue("type", type);
+        if (payload != null && type is null) presence.Add(payload.Elements().Select(e => new XElement(e)));
+        presence.Add(x);
+        presence.Add(new XElement(MucService.OccupantIdNs + "occupant-id", new XAttribute("id", o.OccupantId)));
+        return presence;
+    }
+
+    /// <summary>The payload a client sent in its presence, without the parts the room writes itself.</summary>
+    public static XElement PayloadOf(XElement presence) => new(Ns.Component + "presence", presence.Elements()
+        .Where(e => e.Name.Namespace != Ns.Muc && e.Name.Namespace != Ns.MucUser && e.Name.Namespace != MucService.OccupantIdNs
+                    && e.Name.Namespace != Ns.Stanzas)
+        .Select(e => Mix.Reflection.Restamp(e, Ns.Component)));
+
+    /// <summary>Every session of every occupant, with whether it may see real JIDs.</summary>
+    public static List<(Jid Session, bool SeesJids)> Audience(Room room) =>
+        room.Occupants.SelectMany(o => o.Sessions.Keys.Select(s => (s, MucService.SeesJids(room, o.BareJid)))).ToList();
+}

@@ -1,0 +1,138 @@
+using System.Xml.Linq;
+using XmppGroupChat.Archive;
+using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Delivery;
+using XmppGroupChat.Mix.Mix;
+using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mix.Muc;
+
+/// <summary>
+/// Messages on the MUC face (XEP-0045 §message, §subject, §privatemessage): an occupant's
+/// groupchat goes through the same archive-then-fan-out path as a MIX participant's, so both faces
+/// see it with the same stanza-id; subject changes; private messages between occupants.
+/// </summary>
+public sealed class RoomMessages(MucService muc, Occupancy occupancy)
+{
+    public void Register(StanzaRouter router)
+    {
+        router.OnMessage(OnBounceAsync, m => m.IsErrorType());
+        router.OnMessage(OnGroupchatAsync, m => m.GetTo() is { Local: not null, Resource: null } && m.GetStanzaType() == "groupchat");
+        router.OnMessage(OnPrivateAsync, m => m.GetTo() is { Local: not null, Resource: not null });
+    }
+
+    /// <summary>How an archived message looks to an occupant: from room/nick, the sender's id kept, the archive id as stanza-id.</summary>
+    public static XElement ForOccupants(MucService muc, Room room, ArchivedMessage archived, bool seesJids)
+    {
+        var m = new XElement(archived.Stanza);
+        var mix = m.Element(Ns.MixCore + "mix");
+        var nick = archived.SenderNick ?? mix?.Element(Ns.MixCore + "nick")?.Value ?? "unknown";
+        // A sender who is in the room now is shown under their current nick.
+        if (Jid.TryParse(archived.SenderBareJid, out var sender) && room.FindOccupantByJid(sender) is { } o) nick = o.Nick;
+        mix?.Remove();
+        m.SetAttributeValue("from", muc.OccupantJid(room, nick));
+        if (m.Attribute("id") is null) m.SetAttributeValue("id", archived.Id);
+        m.Add(new XElement(Ns.StanzaId + "stanza-id", new XAttribute("id", archived.Id), new XAttribute("by", muc.RoomJid(room).ToString())));
+        if (sender != null) m.Add(new XElement(MucService.OccupantIdNs + "occupant-id", new XAttribute("id", muc.OccupantId(room, sender))));
+        return m;
+    }
+
+    /// <summary>The MUC face's share of a channel message's delivery: every occupant session.</summary>
+    public IEnumerable<DeliveryGroup> Deliveries(Room room, ArchivedMessage archived)
+    {
+        List<(Jid Session, bool SeesJids)> audience;
+        lock (room.Sync) audience = OccupantPresence.Audience(room);
+        foreach (var group in audience.GroupBy(a => a.SeesJids))
+        {
+            XElement template;
+            lock (room.Sync) template = ForOccupants(muc, room, archived, group.Key);
+            yield return new DeliveryGroup(template, group.Select(a => a.Session).ToList(), muc.Sender);
+        }
+    }
+
+    private async ValueTask OnGroupchatAsync(XElement message, CancellationToken ct)
+    {
+        var room = muc.RequireRoom(message);
+        var from = message.GetFrom()!;
+        Occupant occupant;
+        MessageSender sender;
+        lock (room.Sync)
+        {
+            occupant = room.FindOccupantBySession(from)
+                       ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send messages to the room"));
+            if (occupant.Role == "visitor")
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
+            // A MIX participant keeps its participant id; anyone else is known by its occupant id.
+            var participant = room.FindParticipant(from.Bare);
+            sender = new MessageSender(participant?.Id ?? occupant.OccupantId, occupant.Nick, from.Bare);
+        }
+
+        var subject = message.Element(Ns.Component + "subject");
+        if (subject != null && message.Element(Ns.Component + "body") is null)
+        {
+            await ChangeSubjectAsync(room, occupant, subject.Value, ct);
+            return;
+        }
+        if (message.Element(Ns.MucUser + "x") is { } x && (x.Element(Ns.MucUser + "invite") != null || x.Element(Ns.MucUser + "decline") != null))
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "send invitations as a normal message to the room"));
+
+        var publisher = muc.Mix?.Messages
+                        ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "the room host is starting"));
+        await publisher.PublishAsync(room, sender, message.Elements(), message, waitForArchive: false, ct);
+    }
+
+    private async ValueTask ChangeSubjectAsync(Room room, Occupant occupant, string subject, CancellationToken ct)
+    {
+        List<Jid> sessions;
+        lock (room.Sync)
+        {
+            if (occupant.Role != "moderator" && !room.Config.OccupantsChangeSubject)
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only moderators may change the subject of this room"));
+            room.Subject = subject;
+            room.SubjectBy = occupant.Nick;
+            sessions = OccupantPresence.Audience(room).Select(a => a.Session).ToList();
+        }
+        await muc.Rooms.SaveRoomAsync(room, ct);
+        foreach (var s in sessions) await occupancy.SendSubjectAsync(room, s, ct);
+    }
+
+    private async ValueTask OnPrivateAsync(XElement message, CancellationToken ct)
+    {
+        var room = muc.RequireRoom(message);
+        var from = message.GetFrom()!;
+        var to = message.GetTo()!;
+        XElement copy;
+        List<Jid> targets;
+        lock (room.Sync)
+        {
+            var sender = room.FindOccupantBySession(from)
+                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send private messages"));
+            if (!room.Config.AllowPrivateMessages && message.GetStanzaType() != "groupchat")
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAllowed, "private messages are off in this room"));
+            if (message.GetStanzaType() == "groupchat")
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "a private message is not of type groupchat"));
+            var target = room.FindOccupant(to.Resource!)
+                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "nobody has that nick in this room"));
+            copy = new XElement(message);
+            copy.SetAttributeValue("from", muc.OccupantJid(room, sender.Nick));
+            copy.SetAttributeValue("to", null);
+            copy.Add(new XElement(Ns.MucUser + "x"));
+            copy.Add(new XElement(MucService.OccupantIdNs + "occupant-id", new XAttribute("id", sender.OccupantId)));
+            targets = target.Sessions.Keys.ToList();
+        }
+        await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, copy, targets, ct);
+    }
+
+    // A delivery to an occupant's client bounced: that client is gone from the room.
+    private async ValueTask OnBounceAsync(XElement error, CancellationToken ct)
+    {
+        var from = error.GetFrom()!;
+        var room = muc.FindRoom(error);
+        if (room is null || from.IsBare) return;
+        Occupant? o;
+        lock (room.Sync) o = room.FindOccupantBySession(from);
+        if (o is null) return;
+        await occupancy.ExitSessionAsync(room, o, from, ct);
+    }
+}
