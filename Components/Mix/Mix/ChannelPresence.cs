@@ -58,21 +58,29 @@ public sealed class ChannelPresence(MixService mix)
             }
         }
         if (shared) await BroadcastAsync(room, p, from, stored, ct);
+        if (mix.ParticipantPresenceChanged is { } other) await other(room, p, ct);
         if (type == "unavailable" && p.Dialect == Ns.Mix0)
             await Mix0Publishing.RetractPresenceAsync(mix, room, p, ct);
     }
 
     /// <summary>Sends one resource's presence (or its unavailable) to the core subscribers of the presence node.</summary>
-    public async ValueTask BroadcastAsync(Room room, Participant p, Jid resource, XElement? presence, CancellationToken ct)
+    public ValueTask BroadcastAsync(Room room, Participant p, Jid resource, XElement? presence, CancellationToken ct) =>
+        BroadcastAsync(room, MessageSender.Of(p), resource, presence, ct);
+
+    /// <summary>
+    /// The same for anyone in the room: a participant, or a MUC occupant (shown under its occupant
+    /// id, so MIX participants see who is in the room on the other face too).
+    /// </summary>
+    public async ValueTask BroadcastAsync(Room room, MessageSender who, Jid resource, XElement? presence, CancellationToken ct)
     {
-        var from = $"{p.Id}#{room.Jid}/{resource.Resource}"; // ids and JIDs never change: no lock needed
+        var from = $"{who.Id}#{room.Jid}/{resource.Resource}";
         // The seed's participants see presence as pubsub events (Mix0Publishing), not as presence.
         var groups = MixService.SubscriberTargets(room, MixNodes.Presence, s => MixService.ShowsJidsTo(room, s.BareJid), s => s.Dialect != Ns.Mix0);
         foreach (var (seesJid, targets) in groups)
         {
             var stanza = new XElement(Ns.Component + "presence", new XAttribute("from", from), new XAttribute("id", Stanza.NewId()));
             if (presence is null) stanza.SetAttributeValue("type", "unavailable");
-            stanza.Add(MixElement(p, resource, seesJid));
+            stanza.Add(MixElement(who.Nick, resource, seesJid));
             if (presence != null) stanza.Add(presence.Elements().Select(e => Reflection.Restamp(e, Ns.Component)));
             await mix.Broadcaster.EnqueueUnarchivedAsync(mix.Sender, stanza, targets, ct);
         }
@@ -84,7 +92,7 @@ public sealed class ChannelPresence(MixService mix)
         foreach (var p in room.Participants)
             foreach (var (resource, presence) in p.Presences)
             {
-                var item = new XElement(Ns.Client + "presence", MixElement(p, resource, seesJids), presence.Elements().Select(e => new XElement(e)));
+                var item = new XElement(Ns.Client + "presence", MixElement(p.Nick, resource, seesJids), presence.Elements().Select(e => new XElement(e)));
                 yield return new XElement(Ns.PubSub + "item", new XAttribute("id", $"{p.Id}#{room.Jid}/{resource.Resource}"), item);
             }
     }
@@ -101,11 +109,11 @@ public sealed class ChannelPresence(MixService mix)
         foreach (var r in resources) await BroadcastAsync(room, p, r, null, ct);
     }
 
-    private static XElement MixElement(Participant p, Jid resource, bool withJid)
+    private static XElement MixElement(string? nick, Jid resource, bool withJid)
     {
         var mixElement = new XElement(Presence + "mix");
         if (withJid) mixElement.Add(new XElement(Presence + "jid", resource.ToString()));
-        if (p.Nick != null) mixElement.Add(new XElement(Presence + "nick", p.Nick));
+        if (nick != null) mixElement.Add(new XElement(Presence + "nick", nick));
         return mixElement;
     }
 }

@@ -83,6 +83,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
             throw;
         }
         if (isNew || nickChanged) await ParticipantEvents.NotifyAsync(mix, room, participant, retract: false, ct);
+        if (mix.ParticipantPresenceChanged is { } other) await other(room, participant, ct);
 
         var result = ns == Ns.Mix0
             ? new XElement(ns + "join", new XAttribute("jid", from.Bare.ToString()))
@@ -105,7 +106,12 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         }
         await mix.Rooms.DeleteParticipantAsync(room, participant, ct);
         await presence.WithdrawAllAsync(room, participant, ct);
-        lock (room.Sync) room.Remove(participant);
+        lock (room.Sync)
+        {
+            room.Remove(participant);
+            participant.OnlineResources.Clear();
+        }
+        if (mix.ParticipantPresenceChanged is { } other) await other(room, participant, ct);
         await ParticipantEvents.NotifyAsync(mix, room, participant, retract: true, ct);
         // The leaver is gone from the node, so tell them too.
         if (participant.IsSubscribed(MixNodes.Participants) && participant.OnlineResources.Count > 0)
@@ -149,7 +155,10 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
             throw;
         }
         if (!string.Equals(previous, nick, StringComparison.Ordinal))
+        {
             await ParticipantEvents.NotifyAsync(mix, room, participant, retract: false, ct);
+            if (mix.ParticipantPresenceChanged is { } other) await other(room, participant, ct);
+        }
         return new XElement(ns + "setnick", new XElement(ns + "nick", nick));
     }
 
@@ -178,7 +187,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
 
     private void CheckNickFree(Room room, string nick, Jid user)
     {
-        if (room.NickTaken(nick, user.Bare))
+        if (room.NickTaken(nick, user.Bare) || mix.NickHeldElsewhere?.Invoke(room, nick, user.Bare) == true)
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, $"the nick '{nick}' is taken in this channel"));
         if (mix.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(user))
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, $"the nick '{nick}' is registered by someone else"));

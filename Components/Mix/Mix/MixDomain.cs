@@ -33,6 +33,7 @@ public static class MixDomain
         new MixDiscovery(mix).Register(router);
         new ChannelLifecycle(mix).Register(router);
         var presence = new ChannelPresence(mix);
+        mix.Presence = presence;
         new Membership(mix, mix.Invitations, presence).Register(router);
         new NickRegistration(mix).Register(router);
         new NodeItems(mix, new Mix0Publishing(mix, messages), new AdminNodes(mix)).Register(router);

@@ -20,6 +20,15 @@ public sealed class MixService(
 {
     public Invitations Invitations => invitations;
 
+    /// <summary>Tells the other faces that a participant came online, changed presence, changed nick or left.</summary>
+    public Func<Room, Participant, CancellationToken, ValueTask>? ParticipantPresenceChanged { get; set; }
+
+    /// <summary>Whether a nick is held on another face by someone else (a MUC occupant), checked under the room's lock.</summary>
+    public Func<Room, string, Jid, bool>? NickHeldElsewhere { get; set; }
+
+    /// <summary>The MIX-PRESENCE path, for the other faces' occupants to appear on this one.</summary>
+    public ChannelPresence Presence { get; set; } = null!;
+
     /// <summary>The message path shared with the other faces (set when the MIX face is wired).</summary>
     public ChannelMessages Messages { get; set; } = null!;
 

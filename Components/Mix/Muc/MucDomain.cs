@@ -25,14 +25,22 @@ public static class MucDomain
     /// <summary>Registers every MUC handler; returns the message path the MIX face delivers through.</summary>
     public static RoomMessages Wire(StanzaRouter router, MucService muc)
     {
-        var occupancy = new Occupancy(muc, new DiscussionHistory(muc));
+        var faces = new ParticipantsAsOccupants(muc);
+        // Program.cs adds the MIX link first, so the MIX face is wired by now.
+        if (muc.Mix is { } mix)
+        {
+            mix.ParticipantPresenceChanged = faces.ParticipantChangedAsync;
+            mix.NickHeldElsewhere = (room, nick, user) => room.FindOccupant(nick) is { } o && !o.BareJid.Equals(user);
+        }
+        var occupancy = new Occupancy(muc, new DiscussionHistory(muc), faces);
         var messages = new RoomMessages(muc, occupancy);
         new RoomDiscovery(muc).Register(router);
         occupancy.Register(router);
         new MediatedInvitations(muc).Register(router);
         messages.Register(router);
-        new RoomOwner(muc).Register(router);
-        new RoomAdmin(muc, occupancy).Register(router);
+        var admin = new RoomAdmin(muc, occupancy);
+        admin.Register(router);
+        new RoomOwner(muc, admin).Register(router);
         new MamQueries(muc.Archive, muc.Sender, muc.RequireRoom,
             (room, jid) => room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null || room.IsAdmin(jid)
                            || (!room.Config.AllowedOnly && room.Config.Public),

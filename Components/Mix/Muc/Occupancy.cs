@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// where they apply), then history, then the subject, then live traffic. A room that does not
 /// exist is created (201) and stays locked until its owner configures it.
 /// </summary>
-public sealed class Occupancy(MucService muc, DiscussionHistory history)
+public sealed class Occupancy(MucService muc, DiscussionHistory history, ParticipantsAsOccupants faces)
 {
     public void Register(StanzaRouter router) => router.OnPresence(OnPresenceAsync, p => p.GetTo()!.Local != null);
 
@@ -81,7 +81,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
                 presence.Element(Ns.Muc + "x")?.Element(Ns.Muc + "password")?.Value != password)
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAuthorized, "this room needs a password"));
             var existing = room.FindOccupant(nick);
-            if (existing != null && !existing.BareJid.Equals(from.Bare))
+            if ((existing != null && !existing.BareJid.Equals(from.Bare)) || room.NickTaken(nick, from.Bare))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
             if (existing is null && muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
@@ -95,11 +95,17 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
 
             var seesJids = MucService.SeesJids(room, from);
             othersToJoiner = room.Occupants.Where(o => o != occupant && o.Sessions.Count > 0)
-                .Select(o => OccupantPresence.Build(muc, room, o, o.Sessions.Values.Last(), seesJids)).ToList();
+                .Select(o => OccupantPresence.Build(muc, room, o, o.Sessions.Values.Last(), seesJids))
+                .Concat(faces.CurrentPresences(room, seesJids)).ToList();
         }
 
         foreach (var p in othersToJoiner) await SendAsync(p, [from], ct);
         await BroadcastPresenceAsync(room, occupant, payload, except: from, ct: ct);
+        await faces.OccupantChangedAsync(room, occupant, from, payload, ct);
+        // If this user was shown as a MIX participant, the occupant now stands for them.
+        Participant? alsoParticipant;
+        lock (room.Sync) alsoParticipant = room.FindParticipant(from.Bare);
+        if (alsoParticipant != null) await faces.ParticipantChangedAsync(room, alsoParticipant, ct);
 
         var codes = new List<int> { 110 };
         XElement self;
@@ -120,6 +126,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
         var payload = OccupantPresence.PayloadOf(presence);
         lock (room.Sync) occupant.Sessions[from] = payload;
         await BroadcastPresenceAsync(room, occupant, payload, except: null, ct: ct);
+        await faces.OccupantChangedAsync(room, occupant, from, payload, ct);
     }
 
     private async ValueTask ChangeNickAsync(Room room, Occupant occupant, Jid from, string nick, XElement presence, CancellationToken ct)
@@ -127,7 +134,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
         string oldNick;
         lock (room.Sync)
         {
-            if (room.FindOccupant(nick) is { } other && other != occupant)
+            if ((room.FindOccupant(nick) is { } other && other != occupant) || room.NickTaken(nick, from.Bare))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
             if (muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
@@ -168,6 +175,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
         var self = OccupantPresence.Build(muc, room, occupant, null, true, type: "unavailable", codes: [110], session: from);
         if (status != null) self.AddFirst(new XElement(Ns.Component + "status", status.Value));
         await SendAsync(self, [from], ct);
+        await faces.OccupantChangedAsync(room, occupant, from, null, ct);
         if (gone)
         {
             foreach (var (session, sees) in audience)
@@ -176,6 +184,9 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history)
                 if (status != null) p.AddFirst(new XElement(Ns.Component + "status", status.Value));
                 await SendAsync(p, [session], ct);
             }
+            Participant? alsoParticipant;
+            lock (room.Sync) alsoParticipant = room.FindParticipant(occupant.BareJid);
+            if (alsoParticipant != null) await faces.ParticipantChangedAsync(room, alsoParticipant, ct);
             await RemoveIfAbandonedAsync(room, ct);
         }
     }

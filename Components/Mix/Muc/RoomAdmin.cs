@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using XmppGroupChat.Component;
+using XmppGroupChat.Mix.Mix;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
 
@@ -63,6 +64,7 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
         var items = iq.GetPayload()!.Elements(Ns.MucAdmin + "item").ToList();
         if (items.Count == 0) throw BadRequest("no item to change");
         var affected = new List<(Occupant Occupant, int? Code, string? Reason, bool Removed)>();
+        var bannedParticipants = new List<Participant>();
         lock (room.Sync)
         {
             var me = room.FindOccupantBySession(from);
@@ -107,19 +109,28 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
                         affected.Add((o, banned ? 301 : lostMembership ? 321 : null, reason, banned || lostMembership));
                     }
                     // A banned MIX participant is removed on that face too.
-                    if (affiliation == "outcast" && room.FindParticipant(jid) is { } p) room.Remove(p);
+                    if (affiliation == "outcast" && room.FindParticipant(jid) is { } p)
+                    {
+                        room.Remove(p);
+                        bannedParticipants.Add(p);
+                    }
                 }
                 else throw BadRequest("an item changes a role or an affiliation");
             }
         }
         await muc.Rooms.SaveRoomAsync(room, ct);
+        foreach (var p in bannedParticipants)
+        {
+            await muc.Rooms.DeleteParticipantAsync(room, p, ct);
+            if (muc.Mix is { } mix) await ParticipantEvents.NotifyAsync(mix, room, p, retract: true, ct);
+        }
         foreach (var (o, code, reason, removed) in affected) await AnnounceAsync(room, o, code, reason, removed, ct);
         if (affected.Any(a => a.Removed)) await occupancy.RemoveIfAbandonedAsync(room, ct);
         return null;
     }
 
     // The change is shown to everyone, and a removed occupant's clients are told why.
-    private async ValueTask AnnounceAsync(Room room, Occupant o, int? code, string? reason, bool removed, CancellationToken ct)
+    public async ValueTask AnnounceAsync(Room room, Occupant o, int? code, string? reason, bool removed, CancellationToken ct)
     {
         List<(Jid Session, bool SeesJids)> audience;
         lock (room.Sync) audience = OccupantPresence.Audience(room);

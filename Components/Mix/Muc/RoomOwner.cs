@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// an alternate venue. The options map onto the room's shared configuration, so the MIX face
 /// honours the same members-only, JID visibility and naming.
 /// </summary>
-public sealed class RoomOwner(MucService muc)
+public sealed class RoomOwner(MucService muc, RoomAdmin admin)
 {
     public const string FormType = "http://jabber.org/protocol/muc#roomconfig";
 
@@ -57,13 +57,18 @@ public sealed class RoomOwner(MucService muc)
             return null;
         }
         List<int> codes;
+        List<Occupant> outsiders;
         lock (room.Sync)
         {
             codes = Apply(room, form);
             room.Locked = false; // an instant room is an empty submit
+            // Becoming members-only removes everyone without membership (XEP-0045 §roomconfig, status 322).
+            outsiders = room.Config.AllowedOnly ? room.Occupants.Where(o => !room.IsAllowed(o.BareJid)).ToList() : [];
+            foreach (var o in outsiders) room.RemoveOccupant(o);
         }
         await muc.Rooms.SaveRoomAsync(room, ct);
         if (codes.Count > 0) await NotifyConfigChangeAsync(room, codes, ct);
+        foreach (var o in outsiders) await admin.AnnounceAsync(room, o, 322, null, removed: true, ct);
         return null;
     }
 
@@ -89,7 +94,7 @@ public sealed class RoomOwner(MucService muc)
         Text("muc#roomconfig_roomdesc", RoomConfig.DescriptionField);
         Flag("muc#roomconfig_persistentroom", RoomConfig.PersistentField);
         Flag("muc#roomconfig_publicroom", RoomConfig.PublicField);
-        Flag("muc#roomconfig_membersonly", RoomConfig.AllowedOnlyField, v => codes.Add(v ? 172 : 173));
+        Flag("muc#roomconfig_membersonly", RoomConfig.AllowedOnlyField);
         Flag("muc#roomconfig_moderatedroom", RoomConfig.ModeratedField);
         Flag("muc#roomconfig_changesubject", RoomConfig.ChangeSubjectField);
         Flag("muc#roomconfig_allowinvites", RoomConfig.ParticipantsMayInviteField);

@@ -24,6 +24,9 @@ public sealed class Participant(string id, Jid bareJid, string? nick, IEnumerabl
     /// <summary>MIX-PRESENCE: the current presence of each online resource that shared one (volatile, like presence itself).</summary>
     public Dictionary<Jid, XElement> Presences { get; } = new();
 
+    /// <summary>The nick under which the MUC face currently shows this participant as an occupant, if it does.</summary>
+    public string? ShownAsOccupant { get; set; }
+
     /// <summary>The seed's mix:0 presence item, published to the presence node (one per participant).</summary>
     public XElement? SeedPresence { get; set; }
 

@@ -270,4 +270,51 @@ public sealed class MucFaceTests
         var forwarded = results[0].Descendants(Ns.Client + "message").Single();
         Assert.That((string?)forwarded.Attribute("from"), Is.EqualTo("coven@muc.test/thirdwitch"));
     }
+
+    [Test]
+    public async Task Making_a_room_members_only_removes_non_members_with_322()
+    {
+        await CreateInstantRoomAsync();
+        await EnterAsync("hag66@test/pda", "thirdwitch");
+        var member = await _h.IqAsync("<iq type='set' id='mm' from='owner@test/a' to='coven@muc.test'><query xmlns='http://jabber.org/protocol/muc#admin'><item jid='cat@test' affiliation='member'/></query></iq>");
+        Assert.That(member.GetStanzaType(), Is.EqualTo("result"), member.ToString());
+        await EnterAsync("cat@test/l", "cat");
+        _h.TakeSent();
+        var ok = await _h.IqAsync("<iq type='set' id='mo' from='owner@test/a' to='coven@muc.test'><query xmlns='http://jabber.org/protocol/muc#owner'><x xmlns='jabber:x:data' type='submit'>" +
+                                  "<field var='muc#roomconfig_membersonly'><value>1</value></field></x></query></iq>");
+        Assert.That(ok.GetStanzaType(), Is.EqualTo("result"), ok.ToString());
+        var removed = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "hag66@test/pda") && e.GetStanzaType() == "unavailable");
+        Assert.That(Codes(removed), Does.Contain("322"));
+        var seenByCat = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "cat@test/l") && e.GetStanzaType() == "unavailable");
+        Assert.That(Codes(seenByCat), Does.Contain("322"));
+        lock (_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.Sync)
+            Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.FindOccupant("cat"), Is.Not.Null, "members stay");
+    }
+
+    [Test]
+    public async Task An_online_mix_participant_is_an_occupant_on_the_muc_face_and_an_occupant_shows_in_mix_presence()
+    {
+        await CreateInstantRoomAsync();
+        var join = await _h.IqAsync($"<iq type='set' id='j' from='hecate@test/mix' to='coven@mix.test'><join xmlns='{Core}'>" +
+                                    "<subscribe node='urn:xmpp:mix:nodes:messages'/><subscribe node='urn:xmpp:mix:nodes:presence'/><nick>hecate</nick></join></iq>");
+        Assert.That(join.GetStanzaType(), Is.EqualTo("result"), join.ToString());
+        var appeared = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/hecate", "owner@test/a"));
+        Assert.That(appeared.GetStanzaType(), Is.Null);
+
+        // Someone entering later sees the participant among the occupants; a MUC user cannot take its nick.
+        await _h.SendAsync($"<presence id='taken' from='other@test/x' to='coven@muc.test/hecate'><x xmlns='{MucNs}'/></presence>");
+        Assert.That(StanzaError.FromStanza(await _h.WaitForAsync(e => e.GetId() == "taken"))!.Condition, Is.EqualTo(StanzaErrorCondition.Conflict));
+        await _h.SendAsync($"<presence from='hag66@test/pda' to='coven@muc.test/thirdwitch'><x xmlns='{MucNs}'/></presence>");
+        await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/hecate", "hag66@test/pda"));
+
+        // The MUC occupant shows on the MIX face's presence node.
+        var mixPresence = await _h.WaitForAsync(e => e.Name.LocalName == "presence" && (string?)e.Attribute("to") == "hecate@test/mix"
+                                                     && ((string?)e.Attribute("from"))!.EndsWith("#coven@mix.test/pda"));
+        Assert.That(mixPresence.Descendants(XNamespace.Get("urn:xmpp:mix:presence:0") + "nick").Single().Value, Is.EqualTo("thirdwitch"));
+
+        // Leaving the channel takes the participant off the MUC face.
+        await _h.IqAsync($"<iq type='set' id='l' from='hecate@test/mix' to='coven@mix.test'><leave xmlns='{Core}'/></iq>");
+        var left = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/hecate", "hag66@test/pda") && e.GetStanzaType() == "unavailable");
+        Assert.That(left, Is.Not.Null);
+    }
 }
