@@ -317,4 +317,54 @@ public sealed class MucFaceTests
         var left = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/hecate", "hag66@test/pda") && e.GetStanzaType() == "unavailable");
         Assert.That(left, Is.Not.Null);
     }
+
+    [Test]
+    public async Task A_repeated_join_from_a_joined_client_gets_the_whole_sequence_again()
+    {
+        await CreateInstantRoomAsync();
+        await EnterAsync("hag66@test/pda", "thirdwitch");
+        _h.TakeSent();
+        await _h.SendAsync($"<presence from='hag66@test/pda' to='coven@muc.test/thirdwitch'><x xmlns='{MucNs}'/></presence>");
+        var self = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "hag66@test/pda") && Codes(e).Contains("110"));
+        Assert.That(self, Is.Not.Null);
+        await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/boss", "hag66@test/pda"));
+        await _h.WaitForAsync(e => (string?)e.Attribute("to") == "hag66@test/pda" && e.Element(Ns.Component + "subject") != null);
+    }
+
+    [TestCase("<history maxchars='0'/>", 0)]
+    [TestCase("<history maxstanzas='2'/>", 2)]
+    [TestCase("<history seconds='3600'/>", 3)]
+    [TestCase("<history since='1970-01-01T00:00:00Z'/>", 3)]
+    [TestCase("<history since='2999-01-01T00:00:00Z'/>", 0)]
+    public async Task History_follows_the_clients_limits(string history, int expected)
+    {
+        await CreateInstantRoomAsync();
+        for (var i = 0; i < 3; i++)
+            await _h.SendAsync($"<message type='groupchat' from='owner@test/a' to='coven@muc.test'><body>old {i}</body></message>");
+        await _h.WaitForAsync(e => (string?)e.Attribute("to") == "owner@test/a" && e.Element(Ns.Component + "body")?.Value == "old 2");
+        _h.TakeSent();
+        await _h.SendAsync($"<presence from='late@test/x' to='coven@muc.test/late'><x xmlns='{MucNs}'>{history}</x></presence>");
+        await _h.WaitForAsync(e => (string?)e.Attribute("to") == "late@test/x" && e.Element(Ns.Component + "subject") != null);
+        await _h.SettleAsync();
+        var delayed = _h.TakeSent().Where(e => (string?)e.Attribute("to") == "late@test/x" && e.Element(Ns.Delay + "delay") != null).ToList();
+        Assert.That(delayed, Has.Count.EqualTo(expected));
+    }
+
+    [Test]
+    public async Task A_full_room_refuses_with_service_unavailable_but_admits_its_owner()
+    {
+        await CreateInstantRoomAsync(config: "<field var='muc#roomconfig_maxusers'><value>1</value></field>");
+        await _h.SendAsync($"<presence id='full' from='hag66@test/pda' to='coven@muc.test/thirdwitch'><x xmlns='{MucNs}'/></presence>");
+        var refused = await _h.WaitForAsync(e => e.GetId() == "full");
+        Assert.That(StanzaError.FromStanza(refused)!.Condition, Is.EqualTo(StanzaErrorCondition.ServiceUnavailable));
+        await EnterAsync("owner@test/second", "boss");
+    }
+
+    [Test]
+    public async Task A_message_from_someone_not_in_the_room_is_not_acceptable()
+    {
+        await CreateInstantRoomAsync();
+        await _h.SendAsync("<message type='groupchat' id='out' from='stranger@test/x' to='coven@muc.test'><body>hi</body></message>");
+        Assert.That(StanzaError.FromStanza(await _h.WaitForAsync(e => e.GetId() == "out"))!.Condition, Is.EqualTo(StanzaErrorCondition.NotAcceptable));
+    }
 }
