@@ -22,6 +22,8 @@ install_packages() {
   command -v prosody >/dev/null || missing+=(prosody)
   command -v ejabberdctl >/dev/null || missing+=(ejabberd)
   /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || missing+=(python3-slixmpp)
+  command -v tmux >/dev/null || missing+=(tmux)
+  command -v poezio >/dev/null || missing+=(poezio)
   [ ${#missing[@]} -eq 0 ] && return
   say "installing ${missing[*]} from Debian's packages"
   apt_install "${missing[@]}"
