@@ -62,8 +62,12 @@ public sealed class ChannelLifecycle(MixService mix)
             if (!room.IsOwner(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only an owner may destroy the channel"));
         }
-        await mix.Rooms.DestroyAsync(room, ct);
-        await mix.Archive.DeleteArchiveAsync(room.Jid.ToString(), ct);
+        if (mix.DestroyEverywhere is { } everywhere) await everywhere(room, ct);
+        else
+        {
+            await mix.Rooms.DestroyAsync(room, ct);
+            await mix.Archive.DeleteArchiveAsync(room.Jid.ToString(), ct);
+        }
         return new XElement(ns + "destroy", new XAttribute("channel", room.Jid.Local!));
     }
 

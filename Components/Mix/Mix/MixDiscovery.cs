@@ -68,7 +68,7 @@ public sealed class MixDiscovery(MixService mix)
         {
             if (node != null) return null;
             var items = new DiscoItems();
-            foreach (var room in mix.Rooms.Rooms.Where(r => r.Config.Public).OrderBy(r => r.Jid.Local, StringComparer.Ordinal))
+            foreach (var room in mix.Rooms.Rooms.Where(r => r.Config.Public && !r.Locked).OrderBy(r => r.Jid.Local, StringComparer.Ordinal))
                 items.AddItem(room.Jid, room.Config.Name);
             return items;
         }

@@ -26,6 +26,9 @@ public sealed class MixService(
     /// <summary>Whether a nick is held on another face by someone else (a MUC occupant), checked under the room's lock.</summary>
     public Func<Room, string, Jid, bool>? NickHeldElsewhere { get; set; }
 
+    /// <summary>Destroys a room on every face, telling the other faces' occupants (set by the MUC face).</summary>
+    public Func<Room, CancellationToken, ValueTask>? DestroyEverywhere { get; set; }
+
     /// <summary>The MIX-PRESENCE path, for the other faces' occupants to appear on this one.</summary>
     public ChannelPresence Presence { get; set; } = null!;
 

@@ -40,7 +40,9 @@ public static class MucDomain
         messages.Register(router);
         var admin = new RoomAdmin(muc, occupancy);
         admin.Register(router);
-        new RoomOwner(muc, admin).Register(router);
+        var owner = new RoomOwner(muc, admin);
+        owner.Register(router);
+        if (muc.Mix is { } mixFace) mixFace.DestroyEverywhere = (room, ct) => owner.DestroyAsync(room, null, ct);
         new MamQueries(muc.Archive, muc.Sender, muc.RequireRoom,
             (room, jid) => room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null || room.IsAdmin(jid)
                            || (!room.Config.AllowedOnly && room.Config.Public),

@@ -367,4 +367,15 @@ public sealed class MucFaceTests
         await _h.SendAsync("<message type='groupchat' id='out' from='stranger@test/x' to='coven@muc.test'><body>hi</body></message>");
         Assert.That(StanzaError.FromStanza(await _h.WaitForAsync(e => e.GetId() == "out"))!.Condition, Is.EqualTo(StanzaErrorCondition.NotAcceptable));
     }
+
+    [Test]
+    public async Task Destroying_the_channel_on_the_mix_face_tells_the_muc_occupants()
+    {
+        await CreateInstantRoomAsync();
+        await EnterAsync("hag66@test/pda", "thirdwitch");
+        var ok = await _h.IqAsync($"<iq type='set' id='dx' from='owner@test/a' to='mix.test'><destroy channel='coven' xmlns='{Core}'/></iq>");
+        Assert.That(ok.GetStanzaType(), Is.EqualTo("result"), ok.ToString());
+        await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "hag66@test/pda") && e.Descendants(Ns.MucUser + "destroy").Any());
+        Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test")), Is.Null);
+    }
 }
