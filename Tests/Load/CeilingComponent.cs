@@ -17,15 +17,20 @@ public static class CeilingComponent
     public const string SecretVariable = "LOAD_COMPONENT_SECRET";
     public const string ReadyLine = "ceiling component ready";
 
-    public static string[] Arguments(int port, string domain) => [Mode, "--port", port.ToString(), "--domain", domain];
+    public const string MucIdsFlag = "--muc-ids";
+
+    public static string[] Arguments(int port, string domain, bool mucIds) =>
+        [Mode, "--port", port.ToString(), "--domain", domain, .. mucIds ? new[] { MucIdsFlag } : []];
 
     public static async Task<int> RunAsync(string[] args)
     {
-        if (args.Length != 4 || args[0] != "--port" || !int.TryParse(args[1], out var port) || args[2] != "--domain")
+        if (args.Length is not (4 or 5) || args[0] != "--port" || !int.TryParse(args[1], out var port) || args[2] != "--domain" ||
+            (args.Length == 5 && args[4] != MucIdsFlag))
         {
-            Console.Error.WriteLine($"usage: {Mode} --port PORT --domain DOMAIN (secret in ${SecretVariable})");
+            Console.Error.WriteLine($"usage: {Mode} --port PORT --domain DOMAIN [{MucIdsFlag}] (secret in ${SecretVariable})");
             return 2;
         }
+        var mucIds = args.Length == 5;
         var options = new ComponentOptions
         {
             Host = "127.0.0.1",
@@ -54,7 +59,7 @@ public static class CeilingComponent
         router.OnPresence((p, ct) => room!.OnPresenceAsync(p, ct))
               .OnMessage((m, ct) => room!.OnGroupchatAsync(m, ct), m => m.GetStanzaType() == StanzaType.Groupchat);
         var link = new ComponentLink(options, router, logger);
-        room = new CeilingRoom(link);
+        room = new CeilingRoom(link, mucIds);
 
         var run = link.RunAsync(stop.Token);
         if (await Task.WhenAny(link.WhenConnected, run) == link.WhenConnected) Console.WriteLine(ReadyLine);

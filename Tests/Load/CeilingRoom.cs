@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security;
+using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using XmppGroupChat.Component;
@@ -12,12 +13,15 @@ namespace XmppGroupChat.Load;
 /// each groupchat message to the room write one pre-serialised copy per occupant to the link.
 /// No roles, history, archive or presence broadcast: it bounds what any component can deliver.
 /// Called only from the link's single dispatcher, so it needs no locking.
+/// With <paramref name="mucIds"/> each copy also carries what a MUC room with an archive adds
+/// (an id, XEP-0359 stanza-id, XEP-0421 occupant-id, like our MUC face's copies), to tell the
+/// cost of the copy's shape on the server apart from the cost of the component behind it.
 /// </summary>
-public sealed class CeilingRoom(IStanzaSender link)
+public sealed class CeilingRoom(IStanzaSender link, bool mucIds)
 {
     private readonly Dictionary<Jid, Dictionary<string, Occupant>> _rooms = new();
 
-    private sealed record Occupant(string Nick, byte[] EscapedJid);
+    private sealed record Occupant(string Nick, byte[] EscapedJid, string OccupantId);
 
     public async ValueTask OnPresenceAsync(XElement presence, CancellationToken ct)
     {
@@ -26,7 +30,8 @@ public sealed class CeilingRoom(IStanzaSender link)
         var key = from.ToString();
         var leaving = presence.GetStanzaType() == StanzaType.Unavailable;
         if (leaving) occupants.Remove(key);
-        else occupants[key] = new Occupant(nick, Encoding.UTF8.GetBytes(SecurityElement.Escape(key)));
+        else occupants[key] = new Occupant(nick, Encoding.UTF8.GetBytes(SecurityElement.Escape(key)),
+            Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(from.Bare.ToString())))[..20]);
 
         // The self-presence a MUC client waits for (XEP-0045 status 110).
         var self = Stanza.Presence(to, from, leaving ? StanzaType.Unavailable : null);
@@ -44,11 +49,15 @@ public sealed class CeilingRoom(IStanzaSender link)
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "join the room first"));
 
         // Serialised once per message; per occupant only the 'to' differs.
+        var id = mucIds ? Stanza.NewId() : null;
         var head = Encoding.UTF8.GetBytes(
-            $"<message type=\"groupchat\" from=\"{SecurityElement.Escape(room.WithResource(sender.Nick).ToString())}\" to=\"");
+            $"<message type=\"groupchat\"{(id is null ? "" : $" id=\"{id}\"")} from=\"{SecurityElement.Escape(room.WithResource(sender.Nick).ToString())}\" to=\"");
         var tail = new ArrayBufferWriter<byte>(256);
         tail.Write("\">"u8);
         StanzaSerializer.Write(new XElement(Ns.Component + "body", message.Element(Ns.Component + "body")?.Value ?? ""), Ns.Component, tail);
+        if (id != null)
+            tail.Write(Encoding.UTF8.GetBytes($"<stanza-id xmlns=\"urn:xmpp:sid:0\" id=\"{id}\" by=\"{room}\"/>" +
+                                              $"<occupant-id xmlns=\"urn:xmpp:occupant-id:0\" id=\"{sender.OccupantId}\"/>"));
         tail.Write("</message>"u8);
 
         foreach (var occupant in occupants.Values)

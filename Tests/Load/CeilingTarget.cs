@@ -4,7 +4,7 @@ using XmppGroupChat.Xmpp;
 namespace XmppGroupChat.Load;
 
 /// <summary>The ceiling: this program in its component role, as a child process on ceiling.localhost.</summary>
-public sealed class CeilingTarget : LoadTarget
+public sealed class CeilingTarget(bool mucIds) : LoadTarget
 {
     private ManagedProcess? _process;
 
@@ -16,7 +16,7 @@ public sealed class CeilingTarget : LoadTarget
     {
         var self = typeof(CeilingComponent).Assembly.Location;
         _process = ManagedProcess.Start("dotnet",
-            [self, .. CeilingComponent.Arguments(server.ComponentPortFor(LoadServer.CeilingDomain), LoadServer.CeilingDomain)],
+            [self, .. CeilingComponent.Arguments(server.ComponentPortFor(LoadServer.CeilingDomain), LoadServer.CeilingDomain, mucIds)],
             environment: new Dictionary<string, string> { [CeilingComponent.SecretVariable] = server.Secret });
         if (!await _process.WaitForOutputAsync(CeilingComponent.ReadyLine, TimeSpan.FromSeconds(30)))
             throw new InvalidOperationException($"the ceiling component did not connect:\n{_process.Output}");

@@ -21,7 +21,10 @@ public sealed class ComponentTarget : LoadTarget
         try
         {
             // Information, not the tests' Debug: per-stanza logging would be measured as load.
-            _program = ComponentProgram.Start("mix", server, null, "--Logging:LogLevel:Default=Information");
+            // Named arguments: Start also has an overload whose fourth parameter is the storage path.
+            // Storage goes in the server's temporary directory, fresh for every run.
+            _program = ComponentProgram.Start("mix", server, secret: null, storagePath: null,
+                extraArgs: ["--Logging:LogLevel:Default=Information"]);
             await _program.WaitConnectedAsync(TimeSpan.FromSeconds(30));
         }
         catch (FileNotFoundException ex)

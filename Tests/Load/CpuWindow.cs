@@ -2,24 +2,25 @@ using System.Diagnostics;
 
 namespace XmppGroupChat.Load;
 
-/// <summary>CPU used by a set of processes over a wall-clock window, in cores (1.0 = one core busy).</summary>
-public sealed class CpuWindow(IReadOnlyList<int> pids)
+/// <summary>CPU used over a wall-clock window, in cores (1.0 = one core busy the whole time).</summary>
+public sealed class CpuWindow
 {
-    private TimeSpan _cpu;
-    private long _start;
+    private readonly Func<TimeSpan> _read;
+    private readonly TimeSpan _cpu;
+    private readonly long _start;
 
-    public static CpuWindow Start(IReadOnlyList<int> pids)
+    private CpuWindow(Func<TimeSpan> read)
     {
-        var w = new CpuWindow(pids);
-        w._cpu = ProcCpu.Of(pids);
-        w._start = Stopwatch.GetTimestamp();
-        return w;
+        _read = read;
+        _cpu = read();
+        _start = Stopwatch.GetTimestamp();
     }
 
-    public double? Cores()
-    {
-        if (pids.Count == 0) return null;
-        var seconds = Stopwatch.GetElapsedTime(_start).TotalSeconds;
-        return (ProcCpu.Of(pids) - _cpu).TotalSeconds / seconds;
-    }
+    /// <summary>Starts counting the CPU time of <paramref name="pids"/>; null when there are none.</summary>
+    public static CpuWindow? Of(IReadOnlyList<int> pids) => pids.Count == 0 ? null : new CpuWindow(() => ProcCpu.Of(pids));
+
+    /// <summary>Starts counting the busy time of the whole machine.</summary>
+    public static CpuWindow Machine() => new(ProcCpu.MachineBusy);
+
+    public double Cores() => (_read() - _cpu).TotalSeconds / Stopwatch.GetElapsedTime(_start).TotalSeconds;
 }

@@ -17,6 +17,7 @@ public sealed record LoadOptions
                        rate with a bounded number in flight, then measure latency at half of it)
           --senders N  occupants that send (default 4); every occupant receives
           --window N   messages in flight at saturation, across all senders (default 64)
+          --ceiling-ids  the ceiling's copies also carry an id, stanza-id and occupant-id, like a MUC room's
         """;
 
     public IReadOnlyList<ServerKind> Servers { get; init; } = [];
@@ -30,6 +31,8 @@ public sealed record LoadOptions
     public int Senders { get; init; } = 4;
     public int Window { get; init; } = 64;
     public bool All { get; init; }
+    /// <summary>The ceiling's copies carry a MUC room's ids, so they have the shape of our face's copies.</summary>
+    public bool CeilingMucIds { get; init; }
 
     /// <summary>A hard cap on the whole run, so a stuck server cannot keep the machine busy.</summary>
     public TimeSpan Deadline => TimeSpan.FromMinutes(2) + Servers.Count *
@@ -46,6 +49,7 @@ public sealed record LoadOptions
             switch (args[i])
             {
                 case "--all": o = o with { All = true }; break;
+                case "--ceiling-ids": o = o with { CeilingMucIds = true }; break;
                 case "--server": server = Value(); break;
                 case "--target": target = Value(); break;
                 // 200: ejabberd's default room size limit (mod_muc max_users).

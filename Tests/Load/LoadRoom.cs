@@ -63,6 +63,23 @@ public sealed class LoadRoom : IAsyncDisposable
         if (answer.IsErrorType()) throw new JoinFailedException($"{room} refused the instant-room configuration: {answer}");
     }
 
+    /// <summary>
+    /// Latency is sampled on every <see cref="LatencyEvery"/>th occupant (and the senders, which
+    /// parse): spread over the room, so over the server's fan-out order. The other occupants read
+    /// in batches during latency runs too, so the driver's own CPU does not queue the samples.
+    /// </summary>
+    public const int LatencyEvery = 5;
+
+    /// <summary>
+    /// Batched reads (see <see cref="LoadClient.ReadInBatches"/>) for the occupants that only
+    /// count, all of them or all but the latency sample.
+    /// </summary>
+    public void ReadInBatches(bool on, bool exceptLatencySample = false)
+    {
+        foreach (var c in _clients.Skip(Senders.Count))
+            c.ReadInBatches(on && !(exceptLatencySample && c.Index % LatencyEvery == 0));
+    }
+
     /// <summary>Occupants that received fewer copies than <paramref name="expected"/> in <paramref name="phase"/>.</summary>
     public int ShortOccupants(Phase phase, long expected) => _clients.Count(c => phase.DeliveredTo(c.Index) < expected);
 

@@ -25,7 +25,7 @@ public static class LoadSenders
                     continue;
                 }
                 phase.CountSent();
-                await sender.SendGroupchatAsync(roomJid, Marker.Body(phase.Id, Stopwatch.GetTimestamp()));
+                sender.SendGroupchat(roomJid, Marker.Body(phase.Id, Stopwatch.GetTimestamp()));
             }
         }, ct)));
 
@@ -50,7 +50,7 @@ public static class LoadSenders
                 while (next <= now)
                 {
                     phase.CountSent();
-                    await sender.SendGroupchatAsync(roomJid, Marker.Body(phase.Id, Stopwatch.GetTimestamp()));
+                    sender.SendGroupchat(roomJid, Marker.Body(phase.Id, Stopwatch.GetTimestamp()));
                     next += interval;
                 }
                 await Task.Delay(1, ct);

@@ -16,10 +16,10 @@ public abstract class LoadTarget : IAsyncDisposable
     public virtual Task StartAsync(LoadServer server, CancellationToken ct) => Task.CompletedTask;
     public virtual ValueTask DisposeAsync() => default;
 
-    public static LoadTarget Create(TargetKind kind) => kind switch
+    public static LoadTarget Create(TargetKind kind, LoadOptions o) => kind switch
     {
         TargetKind.ServerMuc => new ServerMucTarget(),
-        TargetKind.Ceiling => new CeilingTarget(),
+        TargetKind.Ceiling => new CeilingTarget(o.CeilingMucIds),
         TargetKind.Component => new ComponentTarget(),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

@@ -11,7 +11,7 @@ public sealed class Phase
     private static int _lastId;
     private readonly long[] _perOccupant;
     private readonly List<int>[] _latencyMicros;
-    private long _sent, _delivered, _errors;
+    private long _sent, _delivered, _errors, _countedBytes, _countedCopies;
 
     /// <param name="latencyFrom">Latency is recorded for messages sent in [from, to) (Stopwatch ticks).</param>
     public Phase(int occupants, long latencyFrom = long.MaxValue, long latencyTo = long.MaxValue)
@@ -38,11 +38,23 @@ public sealed class Phase
     public void CountSent() => Interlocked.Increment(ref _sent);
     public void CountError() => Interlocked.Increment(ref _errors);
 
+    public void CountBytes(int bytes, int copies)
+    {
+        Interlocked.Add(ref _countedBytes, bytes);
+        Interlocked.Add(ref _countedCopies, copies);
+    }
+
+    /// <summary>Average size of a delivered copy as the server writes it to the occupant.</summary>
+    public double? BytesPerCopy => Interlocked.Read(ref _countedCopies) is > 0 and var c ? (double)Interlocked.Read(ref _countedBytes) / c : null;
+
+    /// <summary>The receive time of a copy read in a batch: counted, but no latency.</summary>
+    public const long NoTimestamp = -1;
+
     public void Record(int occupant, long sentTicks, long receivedTicks)
     {
         Interlocked.Increment(ref _delivered);
         Interlocked.Increment(ref _perOccupant[occupant]);
-        if (sentTicks < LatencyFrom || sentTicks >= LatencyTo) return;
+        if (receivedTicks == NoTimestamp || sentTicks < LatencyFrom || sentTicks >= LatencyTo) return;
         var micros = (int)Math.Min(int.MaxValue, Stopwatch.GetElapsedTime(sentTicks, receivedTicks).Ticks / 10);
         var list = _latencyMicros[occupant];
         lock (list) list.Add(micros);

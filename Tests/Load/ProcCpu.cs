@@ -32,6 +32,17 @@ public static partial class ProcCpu
 
     public static TimeSpan Of(IEnumerable<int> pids) => pids.Aggregate(TimeSpan.Zero, (sum, pid) => sum + Of(pid));
 
+    /// <summary>CPU time the whole machine has been busy (all cores, everything but idle and iowait).</summary>
+    public static TimeSpan MachineBusy()
+    {
+        // First line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal ..."
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(long.Parse).ToArray();
+        var busy = fields.Sum() - fields[3] - fields[4];
+        if (fields.Length > 9) busy -= fields[8] + fields[9]; // guest time is already counted in user time
+        return TimeSpan.FromSeconds(busy / TicksPerSecond);
+    }
+
     /// <summary>Processes whose command line contains <paramref name="fragment"/> (such as a server's own directory).</summary>
     public static IReadOnlyList<int> WithCommandLine(string fragment)
     {

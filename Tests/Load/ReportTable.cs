@@ -16,16 +16,16 @@ public static class ReportTable
             s.AppendLine($"**{server.Key}**, {o.Occupants} occupants, {o.Senders} senders");
             s.AppendLine();
             s.AppendLine(o.Rate is { } rate
-                ? $"| Target | Delivered msgs/s at {rate} msgs/s sent | % of ceiling | p50 / p99 latency | Component CPU | Server CPU | Driver CPU | Check |"
-                : "| Target | Delivered msgs/s (saturation) | % of ceiling | p50 / p99 at half load | Component CPU, saturation / half load | Server CPU, saturation | Driver CPU, saturation | Check |");
-            s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+                ? $"| Target | Delivered msgs/s at {rate} msgs/s sent | % of ceiling | p50 / p99 latency | Component CPU | Server CPU | Driver / rest of machine CPU | Bytes per copy | Check |"
+                : "| Target | Delivered msgs/s (saturation) | % of ceiling | p50 / p99 at half load | Component CPU, saturation / half load | Server CPU, saturation | Driver / rest of machine CPU, saturation | Bytes per copy | Check |");
+            s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|");
             foreach (var r in server)
             {
-                var name = $"`{LoadTarget.Name(r.Target)}`";
+                var name = $"`{LoadTarget.Name(r.Target)}`" + (r.Target == TargetKind.Ceiling && o.CeilingMucIds ? " (with MUC ids)" : "");
                 if (r.Unavailable != null || r.Failed != null)
                 {
                     var why = r.Unavailable != null ? $"not available: {r.Unavailable}" : $"failed: {r.Failed}";
-                    s.AppendLine($"| {name} | {Escape(why)} | | | | | | |");
+                    s.AppendLine($"| {name} | {Escape(why)} | | | | | | | |");
                     continue;
                 }
                 var head = o.Rate is null ? r.Saturation! : r.Paced!;
@@ -35,7 +35,7 @@ public static class ReportTable
                     ? Join(Cpu(r.Saturation!.ComponentCores, r.Saturation.DeliveredPerSecond), Cpu(r.Paced?.ComponentCores, r.Paced?.DeliveredPerSecond))
                     : Cpu(head.ComponentCores, head.DeliveredPerSecond);
                 s.AppendLine($"| {name} | {head.DeliveredPerSecond.ToString("N0", CultureInfo.InvariantCulture)} | {share} | {latency} | " +
-                             $"{componentCpu} | {Cores(head.ServerCores)} | {Cores(head.DriverCores)} | {Check(r)} |");
+                             $"{componentCpu} | {Cores(head.ServerCores)} | {Cores(head.DriverCores)} / {Cores(head.OtherCores)} | {head.BytesPerCopy:0} | {Check(r)} |");
             }
             s.AppendLine();
         }
@@ -58,9 +58,10 @@ public static class ReportTable
         var phases = new[] { r.Saturation, r.Paced }.OfType<PhaseResult>().ToArray();
         var missing = phases.Sum(p => p.Missing);
         var errors = phases.Sum(p => p.Errors);
-        return missing == 0 && errors == 0
+        var shortOccupants = phases.Max(p => p.ShortOccupants);
+        return missing == 0 && errors == 0 && shortOccupants == 0
             ? $"all {phases.Sum(p => p.Sent):N0} messages reached every occupant"
-            : $"{missing:N0} copies missing, {errors:N0} errors";
+            : $"{missing:N0} copies missing, {shortOccupants} occupants short, {errors:N0} errors";
     }
 
     private static string Escape(string text) => text.Replace("|", "\\|").Replace("\n", " ");

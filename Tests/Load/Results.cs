@@ -13,12 +13,18 @@ public sealed record PhaseResult
     /// <summary>Copies still missing after the drain: sent × occupants − received.</summary>
     public required long Missing { get; init; }
     public required long Errors { get; init; }
+    /// <summary>Occupants that received fewer copies than messages were sent (each must get every one).</summary>
+    public required int ShortOccupants { get; init; }
+    /// <summary>Average bytes of one delivered copy on the occupant's stream.</summary>
+    public double? BytesPerCopy { get; init; }
     public required int LatencySamples { get; init; }
     public double? P50Ms { get; init; }
     public double? P99Ms { get; init; }
     public double? ComponentCores { get; init; }
     public double? ServerCores { get; init; }
     public required double DriverCores { get; init; }
+    /// <summary>CPU used by everything else on the machine in the window (other people's work, the kernel's softirqs).</summary>
+    public required double OtherCores { get; init; }
 }
 
 public sealed record TargetResult(ServerKind Server, TargetKind Target)

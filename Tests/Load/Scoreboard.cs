@@ -4,7 +4,6 @@ namespace XmppGroupChat.Load;
 public sealed class Scoreboard
 {
     private Phase? _current;
-    private long _stale;
 
     public Phase? Current
     {
@@ -12,15 +11,15 @@ public sealed class Scoreboard
         set => Volatile.Write(ref _current, value);
     }
 
-    /// <summary>Copies that arrived for a phase other than the current one (late, after a phase ended).</summary>
-    public long Stale => Interlocked.Read(ref _stale);
-
     public void Record(int occupant, int phase, long sentTicks, long receivedTicks)
     {
+        // A copy of an earlier phase (late, after that phase ended) is not counted anywhere.
         var current = Current;
-        if (current is null || current.Id != phase) Interlocked.Increment(ref _stale);
-        else current.Record(occupant, sentTicks, receivedTicks);
+        if (current != null && current.Id == phase) current.Record(occupant, sentTicks, receivedTicks);
     }
 
     public void CountError() => Current?.CountError();
+
+    /// <summary>Raw bytes a counting occupant read, and the copies in them (for the size of a copy on the wire).</summary>
+    public void CountBytes(int bytes, int copies) => Current?.CountBytes(bytes, copies);
 }

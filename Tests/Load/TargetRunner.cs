@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using XmppGroupChat.Component;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Load;
@@ -15,7 +16,7 @@ public static class TargetRunner
     public static async Task<TargetResult> RunAsync(LoadServer server, TargetKind kind, LoadOptions o, CancellationToken ct)
     {
         var result = new TargetResult(server.Kind, kind);
-        await using var target = LoadTarget.Create(kind);
+        await using var target = LoadTarget.Create(kind, o);
         try
         {
             await target.StartAsync(server, ct);
@@ -45,10 +46,11 @@ public static class TargetRunner
                 if (kind == TargetKind.Component) return result with { Unavailable = reason };
                 throw new InvalidOperationException($"{target.Room}: {reason}");
             }
+            if (room.Senders[0].LastLoadMessage is { } copy)
+                Say($"a copy as occupants get it: {StanzaSerializer.ToXmlString(copy, Ns.Client)}");
             var component = target.ComponentPid is { } pid ? new[] { pid } : [];
             var serverPids = server.ProcessIds(component);
 
-            Task Saturate(Phase p, long until) => LoadSenders.SaturateAsync(room, p, o.Window, until, ct);
             if (o.Rate is { } fixedRate)
             {
                 var only = await MeasureAsync(room, board, o, component, serverPids, true,
@@ -56,7 +58,8 @@ public static class TargetRunner
                 Say($"{Label(result)} at {fixedRate} msgs/s offered", only);
                 return result with { Paced = only };
             }
-            var saturation = await MeasureAsync(room, board, o, component, serverPids, false, Saturate, ct);
+            var saturation = await MeasureAsync(room, board, o, component, serverPids, false,
+                (p, until) => LoadSenders.SaturateAsync(room, p, o.Window, until, ct), ct);
             Say($"{Label(result)} saturation (window {o.Window})", saturation);
             var half = saturation.DeliveredPerSecond / o.Occupants / 2;
             var paced = await MeasureAsync(room, board, o, component, serverPids, true,
@@ -73,7 +76,7 @@ public static class TargetRunner
         var probe = new Phase(room.Occupants);
         board.Current = probe;
         probe.CountSent();
-        await room.Senders[0].SendGroupchatAsync(room.Room.ToString(), Marker.Body(probe.Id, Stopwatch.GetTimestamp()));
+        room.Senders[0].SendGroupchat(room.Room.ToString(), Marker.Body(probe.Id, Stopwatch.GetTimestamp()));
         var ok = await probe.WaitDeliveredAsync(ProbeTimeout, ct) && probe.Errors == 0;
         board.Current = null;
         return ok;
@@ -86,21 +89,26 @@ public static class TargetRunner
         var windowStart = start + Ticks(o.Warmup);
         var windowEnd = windowStart + Ticks(o.Measure);
         var phase = recordLatency ? new Phase(room.Occupants, windowStart, windowEnd) : new Phase(room.Occupants);
+        room.ReadInBatches(true, exceptLatencySample: recordLatency);
         board.Current = phase;
         var sending = send(phase, windowEnd);
 
         await DelayUntil(windowStart, ct);
         var (delivered0, sent0, t0) = (phase.Delivered, phase.Sent, Stopwatch.GetTimestamp());
-        var componentCpu = CpuWindow.Start(component);
-        var serverCpu = CpuWindow.Start(serverPids);
-        var driverCpu = CpuWindow.Start([Environment.ProcessId]);
+        var componentCpu = CpuWindow.Of(component);
+        var serverCpu = CpuWindow.Of(serverPids);
+        var driverCpu = CpuWindow.Of([Environment.ProcessId])!;
+        var machineCpu = CpuWindow.Machine();
         await DelayUntil(windowEnd, ct);
         var (delivered1, sent1, t1) = (phase.Delivered, phase.Sent, Stopwatch.GetTimestamp());
-        var cores = (componentCpu.Cores(), serverCpu.Cores(), driverCpu.Cores()!.Value);
+        var (componentCores, serverCores, driverCores) = (componentCpu?.Cores(), serverCpu?.Cores(), driverCpu.Cores());
+        // Whatever else ran on the machine in the window: a measurement next to a busy neighbour is worth less.
+        var otherCores = Math.Max(0, machineCpu.Cores() - (componentCores ?? 0) - (serverCores ?? 0) - driverCores);
 
         await sending;
         await phase.WaitDeliveredAsync(DrainTimeout, ct);
         board.Current = null;
+        room.ReadInBatches(false);
 
         var seconds = Stopwatch.GetElapsedTime(t0, t1).TotalSeconds;
         var latencies = phase.SortedLatencies();
@@ -111,12 +119,15 @@ public static class TargetRunner
             Sent = phase.Sent,
             Missing = phase.Sent * room.Occupants - phase.Delivered,
             Errors = phase.Errors,
+            ShortOccupants = room.ShortOccupants(phase, phase.Sent),
+            BytesPerCopy = phase.BytesPerCopy,
             LatencySamples = latencies.Length,
             P50Ms = Percentile(latencies, 0.50),
             P99Ms = Percentile(latencies, 0.99),
-            ComponentCores = cores.Item1,
-            ServerCores = cores.Item2,
-            DriverCores = cores.Item3,
+            ComponentCores = componentCores,
+            ServerCores = serverCores,
+            DriverCores = driverCores,
+            OtherCores = otherCores,
         };
     }
 
@@ -138,9 +149,9 @@ public static class TargetRunner
     private static void Say(string text) => Console.WriteLine($"[load] {text}");
 
     private static void Say(string what, PhaseResult r) => Say(
-        $"{what}: {r.DeliveredPerSecond:0} delivered msgs/s ({r.OfferedPerSecond:0.0} sent/s), missing {r.Missing}, errors {r.Errors}" +
+        $"{what}: {r.DeliveredPerSecond:0} delivered msgs/s ({r.OfferedPerSecond:0.0} sent/s, {r.BytesPerCopy:0} B per copy), missing {r.Missing}, short occupants {r.ShortOccupants}, errors {r.Errors}" +
         (r.P50Ms is { } p50 ? $", p50 {p50:0.00} ms, p99 {r.P99Ms:0.00} ms ({r.LatencySamples} samples)" : "") +
-        $", CPU: component {Cores(r.ComponentCores)}, server {Cores(r.ServerCores)}, driver {r.DriverCores:0.00}");
+        $", CPU: component {Cores(r.ComponentCores)}, server {Cores(r.ServerCores)}, driver {r.DriverCores:0.00}, other {r.OtherCores:0.00}");
 
     private static string Cores(double? c) => c is { } v ? v.ToString("0.00") : "-";
 }
