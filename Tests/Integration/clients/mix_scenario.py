@@ -12,31 +12,22 @@ import sys
 import xml.etree.ElementTree as ET
 
 import slixmpp
+
+import scenario_client
 from slixmpp import JID
 from slixmpp.exceptions import IqError
 
 
 def client(user, port):
-    c = slixmpp.ClientXMPP(f"{user}@localhost/slix", "pass")
-    for plugin in ("xep_0030", "xep_0060", "xep_0369", "xep_0313", "xep_0359"):
-        c.register_plugin(plugin)
-    c["feature_mechanisms"].unencrypted_plain = True
+    c, started = scenario_client.client(user, port, ("xep_0030", "xep_0060", "xep_0369", "xep_0313", "xep_0359"))
     c.received = []
     c.errors = []
     c.add_event_handler("mix_message", lambda m: c.received.append(m))
     c.add_event_handler("message_error", lambda m: c.errors.append(m))
-    started = asyncio.get_event_loop().create_future()
-    c.add_event_handler("session_start", lambda _: started.done() or started.set_result(True))
-    c.connect(("127.0.0.1", port), disable_starttls=True)
     return c, started
 
 
-async def wait_until(predicate, timeout=10):
-    for _ in range(int(timeout * 20)):
-        if predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return False
+wait_until = scenario_client.wait_until
 
 
 def seen(msg):

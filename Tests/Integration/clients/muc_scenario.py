@@ -11,31 +11,22 @@ import json
 import sys
 
 import slixmpp
+
+import scenario_client
 from slixmpp import JID
 from slixmpp.exceptions import PresenceError
 
 
 def client(user, port):
-    c = slixmpp.ClientXMPP(f"{user}@localhost/slix", "pass")
-    for plugin in ("xep_0004", "xep_0030", "xep_0045", "xep_0059", "xep_0313", "xep_0359", "xep_0421"):
-        c.register_plugin(plugin)
-    c["feature_mechanisms"].unencrypted_plain = True
+    c, started = scenario_client.client(user, port, ("xep_0004", "xep_0030", "xep_0045", "xep_0059", "xep_0313", "xep_0359", "xep_0421"))
     c.groupchat = []
     c.presences = []
     c.add_event_handler("groupchat_message", lambda m: c.groupchat.append(m) if m["body"] else None)
     c.add_event_handler("groupchat_presence", lambda p: c.presences.append(p))
-    started = asyncio.get_event_loop().create_future()
-    c.add_event_handler("session_start", lambda _: started.done() or started.set_result(True))
-    c.connect(("127.0.0.1", port), disable_starttls=True)
     return c, started
 
 
-async def wait_until(predicate, timeout=10):
-    for _ in range(int(timeout * 20)):
-        if predicate():
-            return True
-        await asyncio.sleep(0.05)
-    return False
+wait_until = scenario_client.wait_until
 
 
 def codes(presence):
