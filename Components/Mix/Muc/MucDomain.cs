@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
+using XmppGroupChat.Hosting;
+using XmppGroupChat.Mix.Fmuc;
 using XmppGroupChat.Mix.Mam;
 using XmppGroupChat.Mix.Mix;
 using XmppGroupChat.Xmpp;
@@ -16,9 +18,12 @@ public static class MucDomain
         var host = services.GetRequiredService<RoomHost>();
         var config = services.GetRequiredService<IConfiguration>();
         var mixDomain = config["Component:Domain"] ?? "";
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Muc");
         var muc = new MucService(host.Rooms, host.Archive, host.Broadcaster, sender, () => host.MixFace,
-            MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Muc"));
+            MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey, logger);
+        var mirrors = config.ReadList("Muc:TrustedMirrors");
+        muc.Relays.Add(new TrustedMirrors(mirrors, logger));
+        if (mirrors.Count > 0) XmppGroupChat.Mix.Log.TrustingMirrors(logger, string.Join(", ", mirrors));
         host.MucFace = Wire(router, muc);
     }
 

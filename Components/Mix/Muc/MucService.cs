@@ -24,7 +24,8 @@ public sealed class MucService(
     Func<MixService?> mixFace,
     MixSettings settings,
     byte[] occupantIdKey,
-    ILogger logger)
+    ILogger logger,
+    RelayTrust? relays = null)
 {
     public static readonly XNamespace OccupantIdNs = "urn:xmpp:occupant-id:0";
 
@@ -35,6 +36,9 @@ public sealed class MucService(
     public MixService? Mix => mixFace();
     public MixSettings Settings => settings;
     public ILogger Logger => logger;
+
+    /// <summary>The mirrors and replicas whose word about their users this room host takes (FMUC, DMUC2).</summary>
+    public RelayTrust Relays { get; } = relays ?? new RelayTrust();
     public Jid Domain => sender.Domain;
 
     /// <summary>The room's address on this face.</summary>

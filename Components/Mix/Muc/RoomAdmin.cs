@@ -132,7 +132,7 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
     // The change is shown to everyone, and a removed occupant's clients are told why.
     public async ValueTask AnnounceAsync(Room room, Occupant o, int? code, string? reason, bool removed, CancellationToken ct)
     {
-        List<(Jid Session, bool SeesJids)> audience;
+        List<Listener> audience;
         lock (room.Sync) audience = OccupantPresence.Audience(room);
         var extra = reason is null ? null : new XElement(Ns.MucUser + "reason", reason);
         if (removed)
@@ -144,7 +144,10 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
                 await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, p, [session], ct);
             }
         }
-        foreach (var (session, sees) in audience)
+        // The occupant's own sessions behind a relay are not in the relay's copy (the relay skips their nick): tell them directly.
+        List<Listener> own;
+        lock (room.Sync) own = removed ? [] : OccupantPresence.RelayedSessions(o).Select(s => new Listener(s, true)).ToList();
+        foreach (var (session, sees) in audience.Concat(own))
         {
             if (o.Sessions.ContainsKey(session) && removed) continue;
             XElement p;
