@@ -48,10 +48,11 @@ public static class MucDomain
         var owner = new RoomOwner(muc, admin);
         owner.Register(router);
         if (muc.Mix is { } mixFace) mixFace.DestroyEverywhere = (room, ct) => owner.DestroyAsync(room, null, ct);
+        // A query relayed by a mirror comes from its proxy session: the room answers as it would the real user.
         new MamQueries(muc.Archive, muc.Sender, muc.RequireRoom,
-            (room, jid) => room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null || room.IsAdmin(jid)
-                           || (!room.Config.AllowedOnly && room.Config.Public),
-            (m, room, viewer) => RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, viewer)),
+            (room, from) => MucService.RealJidOf(room, from) is var jid && (room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null
+                            || room.IsAdmin(jid) || (!room.Config.AllowedOnly && room.Config.Public)),
+            (m, room, viewer) => RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, MucService.RealJidOf(room, viewer))),
             muc.RoomJid).Register(router);
         return messages;
     }

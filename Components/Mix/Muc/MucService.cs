@@ -63,6 +63,9 @@ public sealed class MucService(
         return Convert.ToBase64String(mac, 0, 15).Replace('+', '-').Replace('/', '_');
     }
 
+    /// <summary>Who is really behind an address: a relay's proxy session stands for the user it vouched for.</summary>
+    public static Jid RealJidOf(Room room, Jid from) => room.FindOccupantBySession(from)?.RealJidOf(from) ?? from;
+
     /// <summary>MUC roles follow affiliations: owners and admins moderate; in a moderated room the unaffiliated are visitors.</summary>
     public static string DefaultRole(Room room, Jid user) => room.AffiliationOf(user) switch
     {

@@ -204,4 +204,22 @@ public sealed class FmucMasterTests
         Assert.That(gone.Select(To), Is.EquivalentTo(new[] { Proxy + "/s1", Proxy }), string.Join("\n", gone));
         Assert.That(Codes(gone.Single(e => To(e) == Proxy + "/s1")), Does.Contain("110"));
     }
+
+    [Test]
+    public async Task A_mam_query_relayed_from_a_proxy_session_is_answered_as_for_the_real_user()
+    {
+        await CreateRoomAsync("<field var='muc#roomconfig_membersonly'><value>1</value></field>");
+        await _h.IqAsync("<iq type='set' id='m' from='owner@test/a' to='coven@muc.test'><query xmlns='http://jabber.org/protocol/muc#admin'>" +
+                         "<item jid='kev@far' affiliation='member'/></query></iq>");
+        await MirrorJoinAsync("s1", "kev", "kev@far/Swift");
+        await EnteredAsync($"{Proxy}/s1");
+        await _h.SendAsync("<message type='groupchat' id='m1' from='owner@test/a' to='coven@muc.test'><body>for the record</body></message>");
+        await _h.WaitForAsync(e => To(e) == Proxy && e.GetId() == "m1");
+
+        await _h.SendAsync($"<iq type='set' id='q' from='{Proxy}/s1' to='coven@muc.test'><query xmlns='urn:xmpp:mam:2' queryid='f'/></iq>");
+        var result = await _h.WaitForAsync(e => e.Name.LocalName == "message" && To(e) == Proxy + "/s1");
+        Assert.That(result.Descendants().Single(e => e.Name.LocalName == "body").Value, Is.EqualTo("for the record"));
+        var done = await _h.WaitForAsync(e => e.GetId() == "q");
+        Assert.That(done.GetStanzaType(), Is.EqualTo("result"), done.ToString());
+    }
 }
