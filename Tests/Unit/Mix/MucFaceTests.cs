@@ -256,6 +256,8 @@ public sealed class MucFaceTests
         var destroy = notice.Descendants(Ns.MucUser + "destroy").Single();
         Assert.That((string?)destroy.Attribute("jid"), Is.EqualTo("heath@muc.test"));
         Assert.That(destroy.Element(Ns.MucUser + "reason")!.Value, Is.EqualTo("Macbeth doth come"));
+        Assert.That((string?)notice.Descendants(Ns.MucUser + "item").Single().Attribute("affiliation"), Is.EqualTo("none"));
+        Assert.That(Codes(notice), Does.Contain("110"), "each occupant is told about itself");
         Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test")), Is.Null, "gone from the MIX face too");
     }
 
