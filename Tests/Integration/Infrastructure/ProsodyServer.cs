@@ -8,6 +8,9 @@ public sealed class ProsodyServer() : XmppServer("prosody")
     public override ServerKind Kind => ServerKind.Prosody;
     public string ConfigPath => Path.Combine(Directory, "prosody.cfg.lua");
 
+    /// <summary>Lua appended to the sample configuration for this instance only (e.g. Prosody's own MUC), leaving samples/ as other tests expect it.</summary>
+    public string ExtraConfig { get; init; } = "";
+
     public override string Log
     {
         get
@@ -22,7 +25,7 @@ public sealed class ProsodyServer() : XmppServer("prosody")
     {
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "data"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "certs"));
-        await File.WriteAllTextAsync(ConfigPath, Render("prosody/prosody.cfg.lua"));
+        await File.WriteAllTextAsync(ConfigPath, Render("prosody/prosody.cfg.lua") + "\n" + ExtraConfig + "\n");
         await File.WriteAllTextAsync(Path.Combine(Directory, "components.cfg.lua"), Render("prosody/components.cfg.lua"));
         _process = ManagedProcess.Start("prosody", ["--config", ConfigPath]);
         await FreePort.WaitListeningAsync(C2sPort, TimeSpan.FromSeconds(20), () => Log);
