@@ -43,6 +43,11 @@ public sealed class Occupants(MirrorService mirror, Messages messages)
         }
 
         var codes = LocalCopy.StatusCodes(presence).ToList();
+        if (session.State == SessionState.Leaving && !(presence.GetStanzaType() == StanzaType.Unavailable && codes.Contains("110")))
+        {
+            MirrorLog.Dropped(mirror.Logger, "presence", (string?)presence.Attribute("from"), to.ToString(), "the session is leaving");
+            return;
+        }
         await mirror.DeliverAsync(LocalCopy.For(presence, room, session, broadcast: false), ct);
 
         var item = presence.Elements(Ns.MucUser + "x").Elements(Ns.MucUser + "item").FirstOrDefault();

@@ -110,8 +110,21 @@ public sealed class MirrorJoinTests
         Assert.That(sent.Select(From), Is.All.EqualTo($"{Proxy}/Curtis"));
     }
 
-    [Test]
-    public async Task A_broadcast_of_a_local_users_own_presence_is_not_delivered_to_them_twice()
+    /// <summary>How this kind of master tells the room about a local user's presence: others get it without 110, the user with it.</summary>
+    private async Task MasterBroadcastsOwnPresenceAsync(MasterKind master, string user, string nick, string others, string type = "", string payload = "")
+    {
+        var typeAttribute = type.Length == 0 ? "" : $" type='{type}'";
+        var item = "<item affiliation='none' role='participant'/>";
+        if (master == MasterKind.Fmuc)
+            await _h.SendAsync($"<presence{typeAttribute} from='{Room}/{nick}' to='{Proxy}'>{payload}<x xmlns='{MucUser}'>{item}</x></presence>");
+        else
+            await _h.SendAsync($"<presence{typeAttribute} from='{Room}/{nick}' to='{_h.ProxyJidOf(others)}'>{payload}<x xmlns='{MucUser}'>{item}</x></presence>");
+        await _h.SendAsync($"<presence{typeAttribute} from='{Room}/{nick}' to='{_h.ProxyJidOf(user)}'>{payload}<x xmlns='{MucUser}'>{item}<status code='110'/></x></presence>");
+    }
+
+    [TestCase(MasterKind.Fmuc)]
+    [TestCase(MasterKind.Plain)]
+    public async Task A_status_change_goes_upstream_and_each_local_user_sees_it_once(MasterKind master)
     {
         await _h.JoinAsync(Kev, "Kev");
         await _h.JoinAsync(Ann, "Ann");
@@ -120,14 +133,13 @@ public sealed class MirrorJoinTests
         XmlAssert.AreEqual($"<presence xmlns='jabber:component:accept' from='{_h.ProxyJidOf(Kev)}' to='{Room}/Kev'><show>dnd</show></presence>",
             _h.TakeSent().Single());
 
-        // The FMUC master: one copy for the mirror's users, and Kev's own with 110.
-        await _h.SendAsync($"<presence from='{Room}/Kev' to='{Proxy}'><show>dnd</show><x xmlns='{MucUser}'><item affiliation='none' role='participant'/></x></presence>");
-        await _h.SendAsync($"<presence from='{Room}/Kev' to='{_h.ProxyJidOf(Kev)}'><show>dnd</show><x xmlns='{MucUser}'>" +
-                           "<item affiliation='none' role='participant'/><status code='110'/></x></presence>");
+        await MasterBroadcastsOwnPresenceAsync(master, Kev, "Kev", others: Ann, payload: "<show>dnd</show>");
         var sent = _h.TakeSent();
-        Assert.That(sent.Select(To), Is.EqualTo(new[] { Ann, Kev }));
-        Assert.That(Codes(sent[1]), Does.Contain("110"));
+        Assert.That(sent.Select(To), Is.EqualTo(new[] { Ann, Kev }), "a broadcast of Kev's own presence is not delivered to Kev twice");
+        Assert.That(sent.Select(From), Is.All.EqualTo($"{Proxy}/Kev"));
         Assert.That(Codes(sent[0]), Does.Not.Contain("110"));
+        Assert.That(Codes(sent[1]), Does.Contain("110"));
+        Assert.That(_h.Mirror.RoomCount, Is.EqualTo(1));
     }
 
     [Test]
@@ -226,15 +238,35 @@ public sealed class MirrorJoinTests
     }
 
     [Test]
-    public async Task The_room_stays_while_one_local_session_is_left()
+    public async Task A_leaving_session_gets_only_its_own_exit_from_a_plain_muc()
+    {
+        await _h.JoinAsync(Kev, "Kev");
+        await _h.SendAsync($"<presence type='unavailable' from='{Kev}' to='{Proxy}/Kev'/>");
+        _h.TakeSent();
+        await _h.SendAsync($"<presence from='{Room}/Curtis' to='{_h.ProxyJidOf(Kev)}'><x xmlns='{MucUser}'><item affiliation='none' role='participant'/></x></presence>");
+        await _h.SendAsync($"<message type='groupchat' from='{Room}/Curtis' to='{_h.ProxyJidOf(Kev)}'><body>in flight</body></message>");
+        Assert.That(_h.TakeSent(), Is.Empty);
+        await _h.SendAsync($"<presence type='unavailable' from='{Room}/Kev' to='{_h.ProxyJidOf(Kev)}'><x xmlns='{MucUser}'><status code='110'/></x></presence>");
+        Assert.That(_h.TakeSent().Select(To), Is.EqualTo(new[] { Kev }));
+    }
+
+    [TestCase(MasterKind.Fmuc)]
+    [TestCase(MasterKind.Plain)]
+    public async Task The_room_stays_while_one_local_session_is_left(MasterKind master)
     {
         await _h.JoinAsync(Kev, "Kev");
         await _h.JoinAsync(Ann, "Ann");
         await _h.SendAsync($"<presence type='unavailable' from='{Kev}' to='{Proxy}/Kev'/>");
-        await _h.SendAsync($"<presence type='unavailable' from='{Room}/Kev' to='{_h.ProxyJidOf(Kev)}'><x xmlns='{MucUser}'><status code='110'/></x></presence>");
         _h.TakeSent();
-        await _h.SendAsync($"<message type='groupchat' from='{Room}/Curtis' to='{Proxy}'><body>still here</body></message>");
+        await MasterBroadcastsOwnPresenceAsync(master, Kev, "Kev", others: Ann, type: "unavailable");
+        Assert.That(_h.TakeSent().Select(To), Is.EqualTo(new[] { Ann, Kev }), "Ann sees Kev go once; Kev gets his 110");
+
+        if (master == MasterKind.Fmuc)
+            await _h.SendAsync($"<message type='groupchat' from='{Room}/Curtis' to='{Proxy}'><body>still here</body></message>");
+        else
+            await _h.SendAsync($"<message type='groupchat' from='{Room}/Curtis' to='{_h.ProxyJidOf(Ann)}'><body>still here</body></message>");
         Assert.That(_h.TakeSent().Select(To), Is.EqualTo(new[] { Ann }));
+        Assert.That(_h.Mirror.RoomCount, Is.EqualTo(1));
     }
 
     [Test]
