@@ -51,6 +51,9 @@ internal sealed class MirrorHarness : IStanzaSender
         await _router.DispatchAsync(e, this, CancellationToken.None);
     }
 
+    /// <summary>Dispatches a stanza that is already an element (for example one the master under test sent).</summary>
+    public async Task DispatchAsync(XElement e) => await _router.DispatchAsync(e, this, CancellationToken.None);
+
     /// <summary>Everything sent so far, oldest first, and forgets it.</summary>
     public List<XElement> TakeSent()
     {
