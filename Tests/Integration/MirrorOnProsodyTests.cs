@@ -27,7 +27,7 @@ public sealed class MirrorOnProsodyTests
         // Prosody's MUC for this instance only: samples/ stays as the other tests expect it.
         _server = new ProsodyServer(new ProsodySetup { Sections = $"Component \"{MucDomain}\" \"muc\"\n    restrict_room_creation = false\n" });
         await _server.StartAsync();
-        _mirror = ComponentProgram.Start("mirror", _server, secret: null, storagePath: null, $"--Mirror:Rooms:{FireAndForgetRoom}:FireAndForget=true");
+        _mirror = ComponentProgram.Start("mirror", _server, args: [$"--Mirror:Rooms:{FireAndForgetRoom}:FireAndForget=true"]);
         await _mirror.WaitConnectedAsync(ConnectTimeout);
     }
 
