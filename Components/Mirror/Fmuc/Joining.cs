@@ -39,7 +39,8 @@ public sealed class Joining
             if (to.Resource != null && to.Resource != session.Nick)
                 throw new StanzaErrorException(new StanzaError(StanzaErrorType.Modify, StanzaErrorCondition.NotAcceptable,
                     "nick changes are not possible through a mirror; leave the room and join it again"));
-            if (joining) await JoinUpstreamAsync(room, session, presence, ct); // a rejoin: the master sends everything again
+            // A rejoin: the master sends everything again.
+            if (joining) await JoinUpstreamAsync(room, session, presence, ct, masterKnowsSession: session.HeldJoin is null);
             else if (session.HeldJoin is { } held) session.HeldJoin = WithNewStatus(held, presence);
             else await _mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),
                 MirrorService.UserPayload(presence)), ct);
@@ -66,10 +67,15 @@ public sealed class Joining
         await JoinUpstreamAsync(room, session, presence, ct);
     }
 
-    private async ValueTask JoinUpstreamAsync(ProxyRoom room, ProxySession session, XElement presence, CancellationToken ct)
+    /// <param name="masterKnowsSession">
+    /// The master has this session's join already: it must not wait, since a leave meanwhile must
+    /// reach the master, so it goes with what was last known of the service, however old.
+    /// </param>
+    private async ValueTask JoinUpstreamAsync(ProxyRoom room, ProxySession session, XElement presence, CancellationToken ct,
+        bool masterKnowsSession = false)
     {
         session.State = SessionState.Joining;
-        if (Services.SpeaksFmuc(room.Master.Domain) is not { } fmuc)
+        if (Services.SpeaksFmuc(room.Master.Domain, evenIfOld: masterKnowsSession) is not { } fmuc)
         {
             session.HeldJoin = presence;
             session.PendingReplay = null;

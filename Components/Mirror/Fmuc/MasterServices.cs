@@ -30,9 +30,12 @@ public sealed class MasterServices(MirrorService mirror, Func<string, Cancellati
     public void Register(StanzaRouter router) =>
         router.OnIq(OnAnswerAsync, iq => iq.IsResponse() && iq.GetTo()!.Local is null && iq.GetId()?.StartsWith(IdPrefix, StringComparison.Ordinal) == true);
 
-    /// <summary>What is known of <paramref name="service"/>: true for FMUC, false for a plain MUC, null while nobody knows (or the knowledge is old).</summary>
-    public bool? SpeaksFmuc(string service) =>
-        _known.TryGetValue(service, out var k) && k.Until > mirror.Time.GetUtcNow() ? k.Fmuc : null;
+    /// <summary>
+    /// What is known of <paramref name="service"/>: true for FMUC, false for a plain MUC, null while
+    /// nobody knows, or when the knowledge is old unless <paramref name="evenIfOld"/>.
+    /// </summary>
+    public bool? SpeaksFmuc(string service, bool evenIfOld = false) =>
+        _known.TryGetValue(service, out var k) && (evenIfOld || k.Until > mirror.Time.GetUtcNow()) ? k.Fmuc : null;
 
     /// <summary>Asks <paramref name="service"/> for its features, unless that question is already on its way.</summary>
     public async ValueTask AskAsync(string service, CancellationToken ct)

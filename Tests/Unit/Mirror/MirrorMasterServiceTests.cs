@@ -135,6 +135,22 @@ public sealed class MirrorMasterServiceTests
     }
 
     [Test]
+    public async Task A_rejoin_of_a_session_the_master_knows_never_waits()
+    {
+        await JoinAsync(Kev, "Kev");
+        await _h.DispatchAsync(MirrorHarness.DiscoAnswer(TakeQuestion(), fmuc: true));
+        _h.TakeSent();
+        _h.Time.Advance(MasterServices.AnswerLifetime + TimeSpan.FromMinutes(1));
+
+        await JoinAsync(Kev, "Kev", id: "again");
+        var rejoin = _h.TakeSent().Single();
+        Assert.That(rejoin.GetId(), Is.EqualTo("again"), "sent at once with the last answer, old as it is");
+        Assert.That(rejoin.Element(XName.Get("fmuc", Fmuc)), Is.Not.Null);
+        await _h.SendAsync($"<presence type='unavailable' from='{Kev}' to='{Proxy}/Kev'/>");
+        Assert.That(To(_h.TakeSent().Single()), Is.EqualTo($"{Room}/Kev"), "and a leave reaches the master");
+    }
+
+    [Test]
     public async Task Leaving_before_the_answer_sends_nothing_upstream_and_the_user_is_told_it_is_out()
     {
         await JoinAsync(Kev, "Kev");
