@@ -7,4 +7,7 @@ internal static partial class Log
 {
     [LoggerMessage(EventId = 4501, Level = LogLevel.Information, Message = "FMUC: trusting mirrors {Domains} to vouch for their users")]
     public static partial void TrustingMirrors(ILogger logger, string domains);
+
+    [LoggerMessage(EventId = 4502, Level = LogLevel.Information, Message = "{Relay} answered {Room} with an error: its {Sessions} session(s) left the room")]
+    public static partial void RelayGone(ILogger logger, string relay, string room, int sessions);
 }

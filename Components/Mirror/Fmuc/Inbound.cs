@@ -14,9 +14,9 @@ public sealed class Inbound(MirrorService mirror, Joining joining, Leaving leavi
 {
     public void Register(StanzaRouter router)
     {
-        router.OnPresence(OnPresenceAsync, ToProxyAddress);
-        router.OnMessage(OnMessageAsync, ToProxyAddress);
-        router.OnIq(OnIqAsync, ToProxyAddress);
+        router.OnPresence((p, ct) => mirror.ExclusiveAsync(() => OnPresenceAsync(p, ct)), ToProxyAddress);
+        router.OnMessage((m, ct) => mirror.ExclusiveAsync(() => OnMessageAsync(m, ct)), ToProxyAddress);
+        router.OnIq((iq, ct) => mirror.ExclusiveAsync(() => OnIqAsync(iq, ct)), ToProxyAddress);
     }
 
     private static bool ToProxyAddress(XElement stanza) => stanza.GetTo()!.Local != null;

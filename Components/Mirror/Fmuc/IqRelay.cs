@@ -38,7 +38,7 @@ public sealed class IqRelay(MirrorService mirror)
         var upstreamTo = to.Resource is null ? master : master.WithResource(to.Resource);
         var session = mirror.Find(master)?.FindByLocal(user);
         Jid relayFrom;
-        if (session is { State: SessionState.Joined or SessionState.Joining })
+        if (session is { State: SessionState.Joined or SessionState.Joining, HeldJoin: null })
             relayFrom = session.ProxyJid;
         else if (to.Resource is null && iq.GetStanzaType() == StanzaType.Get && iq.GetPayload()?.Name == Ns.DiscoInfo + "query")
             relayFrom = ProxyAddress.Of(master, mirror.Domain);

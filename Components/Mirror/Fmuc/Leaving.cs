@@ -6,7 +6,7 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// <summary>
 /// A local session's end: the user's unavailable goes upstream from the session's proxy JID and
 /// the session is forgotten when the master's self-unavailable comes back (see
-/// <see cref="Occupants"/>); a delivery to the user's client that bounces means the client is
+/// <see cref="Occupants"/>), or at once if its join was still held here; a delivery to the user's client that bounces means the client is
 /// gone, so the mirror leaves the room for it at once.
 /// </summary>
 public sealed class Leaving(MirrorService mirror)
@@ -15,6 +15,13 @@ public sealed class Leaving(MirrorService mirror)
     {
         var room = mirror.Find(master);
         if (room?.FindByLocal(user) is not { State: not SessionState.Leaving } session) return; // not in the room: nothing to do
+        if (session.HeldJoin != null)
+        {
+            // The join never went upstream, so the master has nothing to answer: the mirror says the user is out.
+            mirror.Forget(room, session);
+            await mirror.DeliverAsync(SelfUnavailable(room, session), ct);
+            return;
+        }
         session.State = SessionState.Leaving;
         session.PendingReplay = null;
         await mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),
@@ -28,9 +35,18 @@ public sealed class Leaving(MirrorService mirror)
         if (room?.FindByLocal(user) is not { } session) return;
         MirrorLog.ClientGone(mirror.Logger, user.ToString(), master.ToString(),
             (StanzaError.FromStanza(error)?.Condition ?? StanzaErrorCondition.UndefinedCondition).ToXmlName());
-        if (session.State != SessionState.Leaving)
+        if (session.State != SessionState.Leaving && session.HeldJoin is null)
             await mirror.SendUpstreamAsync(Stanza.Presence(session.ProxyJid, room.Master.WithResource(session.Nick), StanzaType.Unavailable), ct);
         // Nothing the master sends this session from now on could be delivered.
         mirror.Forget(room, session);
     }
+
+    private static XElement SelfUnavailable(ProxyRoom room, ProxySession session) =>
+        new(Ns.Component + "presence",
+            new XAttribute("from", room.Proxy.WithResource(session.Nick).ToString()),
+            new XAttribute("to", session.Local.ToString()),
+            new XAttribute("type", StanzaType.Unavailable),
+            new XElement(Ns.MucUser + "x",
+                new XElement(Ns.MucUser + "item", new XAttribute("affiliation", "none"), new XAttribute("role", "none")),
+                new XElement(Ns.MucUser + "status", new XAttribute("code", "110"))));
 }

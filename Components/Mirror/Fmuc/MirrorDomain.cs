@@ -39,7 +39,9 @@ public static class MirrorDomain
         router.AddServiceDiscovery(mirror.Domain, ServiceInfo())
               .AddPing(jid => jid.Equals(mirror.Domain));
         var messages = new Messages(mirror);
-        new Inbound(mirror, new Joining(mirror), new Leaving(mirror), new Occupants(mirror, messages), messages, new IqRelay(mirror))
+        var joining = new Joining(mirror);
+        joining.Services.Register(router);
+        new Inbound(mirror, joining, new Leaving(mirror), new Occupants(mirror, messages), messages, new IqRelay(mirror))
             .Register(router);
     }
 }

@@ -22,4 +22,13 @@ internal static partial class MirrorLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "dropped {Kind} from {From} to {To}: {Reason}")]
     public static partial void Dropped(ILogger logger, string kind, string? from, string? to, string reason);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "{Service} speaks FMUC: {Fmuc} (joins name the real user only to an FMUC service)")]
+    public static partial void MasterServiceKnown(ILogger logger, string service, bool fmuc);
+
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Information, Message = "{Service} did not say what it speaks ({Reason}): treated as a plain MUC for {Minutes} min")]
+    public static partial void MasterServiceUnknown(ILogger logger, string service, string reason, double minutes);
+
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "sending the joins held for {Service} failed")]
+    public static partial void ReleaseFailed(ILogger logger, Exception exception, string service);
 }

@@ -9,17 +9,36 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// What every mirror concern shares: the link, the policy, the proxy rooms with local sessions,
 /// and how a session's proxy JID is made. A room exists here from its first local join to its
 /// last local session's end; then the mirror forgets it and the link carries nothing for it.
+/// The state is touched by one thing at a time: the link's dispatch loop, one stanza after the
+/// other, or a timer (<see cref="ExclusiveAsync"/> keeps the two apart).
 /// </summary>
-public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings, SessionIds sessionIds, ILogger logger)
+public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings, SessionIds sessionIds, ILogger logger, TimeProvider? time = null)
 {
     private readonly Dictionary<Jid, ProxyRoom> _rooms = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     public IStanzaSender Sender => sender;
     public MirrorSettings Settings => settings;
     public ILogger Logger => logger;
     public Jid Domain => sender.Domain;
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
+
+    /// <summary>Runs <paramref name="work"/> on the mirror's state with nothing else touching it.</summary>
+    public async ValueTask ExclusiveAsync(Func<ValueTask> work)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public int RoomCount => _rooms.Count;
+    public IEnumerable<ProxyRoom> Rooms => _rooms.Values;
 
     public ProxyRoom? Find(Jid master) => _rooms.GetValueOrDefault(master);
 

@@ -6,7 +6,7 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// <summary>Where a local session stands with the master room.</summary>
 public enum SessionState
 {
-    /// <summary>The join went upstream; the master's self-presence has not come back yet.</summary>
+    /// <summary>The join went upstream (or is held, see <see cref="ProxySession.HeldJoin"/>); the master's self-presence has not come back yet.</summary>
     Joining,
 
     /// <summary>In the room: receives the room's traffic.</summary>
@@ -37,6 +37,12 @@ public sealed class ProxySession(Jid local, string nick, Jid proxyJid, long join
 
     /// <summary>The room shows real JIDs to everyone (status 100 on entering, 172 later; 173/174 undo it).</summary>
     public bool NonAnonymous { get; set; }
+
+    /// <summary>
+    /// The user's join, kept here (and not yet sent) while the mirror asks the master's service
+    /// whether it speaks FMUC; the master knows nothing of the session meanwhile.
+    /// </summary>
+    public XElement? HeldJoin { get; set; }
 
     /// <summary>The user's &lt;history/&gt; request, kept while the mirror, not the master, owes the history.</summary>
     public HistoryReplay? PendingReplay { get; set; }

@@ -178,7 +178,8 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         await BroadcastPresenceAsync(room, occupant, OccupantPresence.PayloadOf(presence), except: null, ct: ct);
     }
 
-    private async ValueTask ExitAsync(Room room, Occupant occupant, Jid from, XElement presence, CancellationToken ct)
+    /// <param name="goneRelay">A relay that is gone (see <see cref="ExitRelayAsync"/>): neither it nor the session behind it hears of the exit.</param>
+    private async ValueTask ExitAsync(Room room, Occupant occupant, Jid from, XElement presence, CancellationToken ct, Jid? goneRelay = null)
     {
         bool gone;
         RelayedSession? relayedBy;
@@ -189,7 +190,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
             occupant.RemoveSession(from);
             gone = occupant.Sessions.Count == 0;
             if (gone) room.RemoveOccupant(occupant);
-            audience = OccupantPresence.Audience(room);
+            audience = OccupantPresence.Audience(room).Where(l => !l.Session.Equals(goneRelay)).ToList();
         }
         var status = presence.Element(Ns.Component + "status") ?? presence.Element(Ns.Client + "status");
         // The leaving client always learns it is out; the others only when the last session leaves.
@@ -197,7 +198,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         if (status != null) self.AddFirst(new XElement(Ns.Component + "status", status.Value));
         if (relayedBy?.Relay.Kind == RelayKind.Replica) // XEP-0282 LEAVE: the replica drops the user from its distribution list
             self.Add(new XElement(Ns.Dmuc + "x", new XElement(Ns.Dmuc + "leave", new XAttribute("jid", relayedBy.RealJid.ToString()))));
-        await SendAsync(self, [from], ct);
+        if (goneRelay is null) await SendAsync(self, [from], ct);
         await faces.OccupantChangedAsync(room, occupant, from, null, ct);
         if (gone)
         {
@@ -218,12 +219,32 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
     public ValueTask ExitSessionAsync(Room room, Occupant occupant, Jid session, CancellationToken ct) =>
         ExitAsync(room, occupant, session, new XElement(Ns.Component + "presence"), ct);
 
-    /// <summary>A bounce from an occupant's client: it is gone (XEP-0045 §service-error-kick, simplified to that session).</summary>
+    /// <summary>
+    /// An error from a relay's room, its bare JID (a restarted mirror that no longer knows the room,
+    /// or its server bouncing for it while it is down): every session behind that relay is out, so
+    /// the room stops sending to it.
+    /// </summary>
+    public async ValueTask ExitRelayAsync(Room room, Jid relay, CancellationToken ct)
+    {
+        List<(Occupant Occupant, Jid Session)> behind;
+        lock (room.Sync)
+            behind = room.Occupants.SelectMany(o => o.Relayed.Where(r => r.Value.Relay.Address.Equals(relay)).Select(r => (o, r.Key))).ToList();
+        foreach (var (o, session) in behind)
+            await ExitAsync(room, o, session, new XElement(Ns.Component + "presence"), ct, goneRelay: relay);
+        if (behind.Count > 0) XmppGroupChat.Mix.Log.RelayGone(muc.Logger, relay.ToString(), muc.RoomJid(room).ToString(), behind.Count);
+    }
+
+    /// <summary>A bounce from an occupant's client: it is gone (XEP-0045 §service-error-kick, simplified to that session); from a relay's room, all behind it are.</summary>
     private async ValueTask ForgetSessionAsync(Jid from, Jid to, CancellationToken ct)
     {
-        if (to.Local is null || from.IsBare) return;
+        if (to.Local is null) return;
         var room = muc.Rooms.Find(Jid.Create(to.Local, muc.RoomDomain));
         if (room is null) return;
+        if (from.IsBare)
+        {
+            await ExitRelayAsync(room, from, ct);
+            return;
+        }
         Occupant? o;
         lock (room.Sync) o = room.FindOccupantBySession(from);
         if (o != null) await ExitAsync(room, o, from, new XElement(Ns.Component + "presence"), ct);

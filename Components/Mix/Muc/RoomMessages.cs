@@ -141,12 +141,18 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
         await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, copy, targets, ct);
     }
 
-    // A delivery to an occupant's client bounced: that client is gone from the room.
+    // A delivery to an occupant's client bounced: that client is gone from the room. From a relay's
+    // room (its bare JID, where the room's one copy goes), every session behind the relay is.
     private async ValueTask OnBounceAsync(XElement error, CancellationToken ct)
     {
         var from = error.GetFrom()!;
         var room = muc.FindRoom(error);
-        if (room is null || from.IsBare) return;
+        if (room is null) return;
+        if (from.IsBare)
+        {
+            await occupancy.ExitRelayAsync(room, from, ct);
+            return;
+        }
         Occupant? o;
         lock (room.Sync) o = room.FindOccupantBySession(from);
         if (o is null) return;

@@ -11,6 +11,9 @@ namespace XmppGroupChat.Tests.Unit.Mirror;
 /// The mirror wired as the program wires it, with a recording sender instead of a link: stanzas
 /// in (<see cref="SendAsync"/>, as the server would hand them over), stanzas out (<see cref="TakeSent"/>).
 /// Handling is synchronous, so everything a stanza causes has been sent when SendAsync returns.
+/// The master's service answers the mirror's disco#info at once, unseen, as an FMUC service
+/// (<see cref="MasterSpeaksFmuc"/>; null leaves the question to the test). Time stands still
+/// until <see cref="Time"/> is moved on.
 /// </summary>
 internal sealed class MirrorHarness : IStanzaSender
 {
@@ -32,11 +35,15 @@ internal sealed class MirrorHarness : IStanzaSender
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
             .Build();
-        Mirror = new MirrorService(this, MirrorSettings.Read(config, Domain), _ids, Log);
+        Mirror = new MirrorService(this, MirrorSettings.Read(config, Domain), _ids, Log, Time);
         MirrorDomain.Wire(_router, Mirror);
     }
 
     public MirrorService Mirror { get; }
+    public ManualTime Time { get; } = new();
+
+    /// <summary>How the master's service answers the mirror's disco#info: with the FMUC feature (true), without (false), not at all (null).</summary>
+    public bool? MasterSpeaksFmuc { get; init; } = true;
 
     Jid IStanzaSender.Domain => Jid.Parse(Domain);
 
@@ -48,11 +55,29 @@ internal sealed class MirrorHarness : IStanzaSender
     {
         var nameEnd = xml.IndexOfAny([' ', '>']);
         var e = XElement.Parse(xml.Insert(nameEnd, " xmlns='jabber:component:accept'"));
-        await _router.DispatchAsync(e, this, CancellationToken.None);
+        await DispatchAsync(e);
     }
 
     /// <summary>Dispatches a stanza that is already an element (for example one the master under test sent).</summary>
-    public async Task DispatchAsync(XElement e) => await _router.DispatchAsync(e, this, CancellationToken.None);
+    public async Task DispatchAsync(XElement e)
+    {
+        await _router.DispatchAsync(e, this, CancellationToken.None);
+        while (MasterSpeaksFmuc is { } fmuc && _sent.FirstOrDefault(IsDiscoInfoRequest) is { } ask)
+        {
+            _sent.Remove(ask);
+            await _router.DispatchAsync(DiscoAnswer(ask, fmuc), this, CancellationToken.None);
+        }
+    }
+
+    /// <summary>The mirror asking a service what it speaks.</summary>
+    public static bool IsDiscoInfoRequest(XElement e) =>
+        e.Name.LocalName == "iq" && (string?)e.Attribute("type") == "get" && (string?)e.Attribute("from") == Domain && e.Element(Ns.DiscoInfo + "query") != null;
+
+    /// <summary>A MUC service's answer to <paramref name="ask"/>, with the FMUC feature or without.</summary>
+    public static XElement DiscoAnswer(XElement ask, bool fmuc) => XElement.Parse(
+        $"<iq xmlns='jabber:component:accept' type='result' id='{ask.GetId()}' from='{ask.Attribute("to")!.Value}' to='{Domain}'>" +
+        "<query xmlns='http://jabber.org/protocol/disco#info'><identity category='conference' type='text'/>" +
+        "<feature var='http://jabber.org/protocol/muc'/>" + (fmuc ? "<feature var='http://isode.com/protocol/fmuc'/>" : "") + "</query></iq>");
 
     /// <summary>Everything sent so far, oldest first, and forgets it.</summary>
     public List<XElement> TakeSent()

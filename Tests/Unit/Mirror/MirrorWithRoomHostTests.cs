@@ -30,7 +30,8 @@ public sealed class MirrorWithRoomHostTests
     {
         _host = await MixHarness.StartAsync();
         _host.Muc.Relays.Add(new TrustedMirrors([MirrorHarness.Domain], NullLogger.Instance));
-        _mirror = new MirrorHarness(mirrorSettings);
+        // The room host answers the mirror's disco#info itself, through the pump.
+        _mirror = new MirrorHarness(mirrorSettings) { MasterSpeaksFmuc = null };
         await _host.SendAsync($"<presence from='{Owner}' to='{HostRoom}/boss'><x xmlns='{Muc}'/></presence>");
         await _host.WaitForAsync(e => To(e) == Owner && Codes(e).Contains("201"));
         var ok = await _host.IqAsync($"<iq type='set' id='cfg' from='{Owner}' to='{HostRoom}'><query xmlns='http://jabber.org/protocol/muc#owner'>" +

@@ -205,6 +205,49 @@ public sealed class FmucMasterTests
         Assert.That(Codes(gone.Single(e => To(e) == Proxy + "/s1")), Does.Contain("110"));
     }
 
+    [TestCase("message", TestName = "A message bounced by the mirror's room (a restarted mirror) takes every session behind it out of the room")]
+    [TestCase("presence", TestName = "A presence bounced for the mirror's room (its server, while it is down) takes every session behind it out of the room")]
+    public async Task An_error_from_the_proxy_room_takes_every_session_behind_it_out(string kind)
+    {
+        await CreateRoomAsync();
+        await MirrorJoinAsync("s1", "kev", "kev@far/Swift");
+        await EnteredAsync($"{Proxy}/s1");
+        await MirrorJoinAsync("s2", "ann", "ann@far/r");
+        await EnteredAsync($"{Proxy}/s2");
+        _h.TakeSent();
+
+        await _h.SendAsync($"<{kind} type='error' id='gone' from='{Proxy}' to='coven@muc.test'>" +
+                           "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></" + kind + ">");
+        foreach (var nick in new[] { "kev", "ann" })
+        {
+            var exit = await _h.WaitForAsync(e => To(e) == "owner@test/a" && (string?)e.Attribute("from") == $"coven@muc.test/{nick}");
+            Assert.That(exit.GetStanzaType(), Is.EqualTo("unavailable"), exit.ToString());
+        }
+        await _h.SettleAsync();
+        Assert.That(_h.TakeSent().Where(e => To(e)!.Contains("mirror.far")), Is.Empty, "nothing more goes to the mirror, not even the exits");
+
+        await _h.SendAsync("<message type='groupchat' id='after' from='owner@test/a' to='coven@muc.test'><body>anyone there?</body></message>");
+        await _h.WaitForAsync(e => To(e) == "owner@test/a" && e.GetId() == "after");
+        await _h.SettleAsync();
+        Assert.That(_h.TakeSent().Where(e => To(e)!.Contains("mirror.far")), Is.Empty, "the room stopped sending to the mirror");
+    }
+
+    [Test]
+    public async Task An_error_from_one_proxy_session_takes_only_that_session_out()
+    {
+        await CreateRoomAsync();
+        await MirrorJoinAsync("s1", "kev", "kev@far/Swift");
+        await EnteredAsync($"{Proxy}/s1");
+        await MirrorJoinAsync("s2", "ann", "ann@far/r");
+        await EnteredAsync($"{Proxy}/s2");
+
+        await _h.SendAsync($"<message type='error' id='gone' from='{Proxy}/s1' to='coven@muc.test'>" +
+                           "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
+        await _h.WaitForAsync(e => To(e) == "owner@test/a" && (string?)e.Attribute("from") == "coven@muc.test/kev" && e.GetStanzaType() == "unavailable");
+        await _h.SendAsync("<message type='groupchat' id='after' from='owner@test/a' to='coven@muc.test'><body>still there?</body></message>");
+        await _h.WaitForAsync(e => To(e) == Proxy && e.GetId() == "after");
+    }
+
     [Test]
     public async Task A_mam_query_relayed_from_a_proxy_session_is_answered_as_for_the_real_user()
     {
