@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4502, Level = LogLevel.Information, Message = "{Relay} answered {Room} with an error: its {Sessions} session(s) left the room")]
     public static partial void RelayGone(ILogger logger, string relay, string room, int sessions);
+
+    [LoggerMessage(EventId = 4503, Level = LogLevel.Warning, Message = "FMUC: refused a join from mirror {Mirror} for {User}: the mirror serves {Serves} only")]
+    public static partial void MirrorOverreach(ILogger logger, string mirror, string user, string serves);
 }

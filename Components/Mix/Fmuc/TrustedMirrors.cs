@@ -12,12 +12,22 @@ namespace XmppGroupChat.Mix.Fmuc;
 /// &lt;fmuc xmlns='http://isode.com/protocol/fmuc' from='real user'/&gt;, enters the real user, and the
 /// mirror gets one copy of each broadcast for all its users. From any other domain the element is
 /// ignored: the proxy's address is then an ordinary occupant, as with a plain MUC.
+/// A trusted mirror vouches only for users of the domains it serves: by default its server's own
+/// (mirror.beta.example serves beta.example), or the list in Muc:MirrorServes:&lt;mirror domain&gt;.
+/// Anything else is refused with forbidden, so one trusted mirror cannot speak for the world.
 /// </summary>
-public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger logger) : IRelayVouching
+public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger logger,
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? serves = null) : IRelayVouching
 {
     private readonly HashSet<string> _domains = new(domains, StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyCollection<string> Domains => _domains;
+
+    /// <summary>The user domains <paramref name="mirror"/> may vouch for.</summary>
+    public IReadOnlyList<string> Serves(string mirror) =>
+        serves?.FirstOrDefault(s => string.Equals(s.Key, mirror, StringComparison.OrdinalIgnoreCase)).Value is { Count: > 0 } listed
+            ? listed
+            : [mirror.IndexOf('.') is var dot and > 0 ? mirror[(dot + 1)..] : mirror];
 
     public RelayedSession? Recognise(XElement presence, Jid from)
     {
@@ -32,6 +42,13 @@ public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger 
                 "a mirror joins from its proxy room's address with a resource per user"));
         if (!Jid.TryParse((string?)fmuc.Attribute("from"), out var real) || real.Local is null)
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.JidMalformed, "the fmuc element must name the real user's JID"));
+        var servedDomains = Serves(from.Domain);
+        if (!servedDomains.Contains(real.Domain, StringComparer.OrdinalIgnoreCase))
+        {
+            Log.MirrorOverreach(logger, from.Domain, real.Bare.ToString(), string.Join(", ", servedDomains));
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden,
+                $"{from.Domain} may vouch only for users of {string.Join(", ", servedDomains)}"));
+        }
         return new RelayedSession(new Relay(from.Bare, RelayKind.Mirror), real);
     }
 }

@@ -22,7 +22,8 @@ public static class MucDomain
         var muc = new MucService(host.Rooms, host.Archive, host.Broadcaster, sender, () => host.MixFace,
             MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey, logger);
         var mirrors = config.ReadList("Muc:TrustedMirrors");
-        muc.Relays.Add(new TrustedMirrors(mirrors, logger));
+        var serves = mirrors.ToDictionary(m => m, m => (IReadOnlyList<string>)config.ReadList($"Muc:MirrorServes:{m}"), StringComparer.OrdinalIgnoreCase);
+        muc.Relays.Add(new TrustedMirrors(mirrors, logger, serves));
         if (mirrors.Count > 0) XmppGroupChat.Mix.Log.TrustingMirrors(logger, string.Join(", ", mirrors));
         host.MucFace = Wire(router, muc);
     }

@@ -265,4 +265,17 @@ public sealed class FmucMasterTests
         var done = await _h.WaitForAsync(e => e.GetId() == "q");
         Assert.That(done.GetStanzaType(), Is.EqualTo("result"), done.ToString());
     }
+
+    [Test]
+    public async Task A_trusted_mirror_may_vouch_only_for_users_of_the_domain_it_serves()
+    {
+        await CreateRoomAsync();
+        await MirrorJoinAsync("s1", "mallory", "mallory@elsewhere/x", id: "overreach");
+        var refused = await _h.WaitForAsync(e => e.GetId() == "overreach");
+        var error = StanzaError.FromStanza(refused)!;
+        Assert.That(error.Condition, Is.EqualTo(StanzaErrorCondition.Forbidden));
+        Assert.That(error.Text, Does.Contain("far"));
+        Assert.That(new TrustedMirrors(["mirror.b.example"], NullLogger.Instance,
+            new Dictionary<string, IReadOnlyList<string>> { ["mirror.b.example"] = ["c.example"] }).Serves("mirror.b.example"), Is.EqualTo(new[] { "c.example" }));
+    }
 }
