@@ -28,6 +28,7 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
 
     private readonly ConcurrentQueue<XElement> _sent = new();
     private readonly ConcurrentQueue<Request> _requests = new();
+    private readonly ConcurrentBag<Request> _allRequests = [];
     private readonly string _dir;
     private SqliteArchive _archive = null!;
     private StanzaRouter _router = null!;
@@ -76,7 +77,7 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
     /// <summary>Stops and starts again on the same files (every acknowledged write is durable, so this is also what kill -9 leaves).</summary>
     public async Task<ReplicaHarness> RestartAsync()
     {
-        while (_requests.TryDequeue(out var r)) r.Answer.TrySetException(new TimeoutException("process stopped"));
+        foreach (var r in _allRequests) r.Answer.TrySetException(new TimeoutException("process stopped"));
         await Replica.BackgroundDone;
         await _archive.DisposeAsync();
         var again = new ReplicaHarness(_dir, Settings, Clock);
@@ -194,7 +195,9 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
             throw new ArgumentException("request from outside the domain: " + iq);
         if (iq.GetId() is null) iq.SetAttributeValue("id", Stanza.NewId());
         var answer = new TaskCompletionSource<XElement>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Enqueue(new Request(new XElement(iq), answer));
+        var request = new Request(new XElement(iq), answer);
+        _requests.Enqueue(request);
+        _allRequests.Add(request);
         return answer.Task;
     }
 
@@ -202,7 +205,7 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
     {
         if (_stopped) return; // restarted: the new instance owns the files
         // Requests nobody answered end as timeouts, so no background work is left waiting.
-        while (_requests.TryDequeue(out var r)) r.Answer.TrySetException(new TimeoutException("harness stopped"));
+        foreach (var r in _allRequests) r.Answer.TrySetException(new TimeoutException("harness stopped"));
         await Replica.BackgroundDone;
         await _archive.DisposeAsync();
         try { Directory.Delete(_dir, true); } catch (IOException) { }

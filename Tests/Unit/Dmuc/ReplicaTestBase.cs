@@ -104,13 +104,13 @@ public abstract class ReplicaTestBase
     }
 
     /// <summary>Time passes beyond the keepalive; the replica pings; the ping goes unanswered: split.</summary>
-    protected async Task SplitAsync()
+    protected async Task<List<XElement>> SplitAsync()
     {
         H.Clock.Advance(H.Settings.Keepalive);
         await H.TickAsync();
         var ping = await H.NextRequestAsync();
         Assert.That(ping.Iq.Element(Ns.Ping + "ping"), Is.Not.Null, ping.Iq.ToString());
         ReplicaHarness.TimeOut(ping);
-        await H.SettleAsync();
+        return await H.SettleAsync();
     }
 }
