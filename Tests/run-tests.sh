@@ -6,7 +6,7 @@
 #   bash Tests/run-tests.sh --unit     # unit tests only (no servers needed)
 #
 # Installs what the tests need from Debian's packages when missing (Prosody, ejabberd,
-# python3-slixmpp), without starting them as system services. Ends with one line
+# lua-unbound, python3-slixmpp), without starting them as system services. Ends with one line
 # "N passed, N failed" read from the test results.
 set -euo pipefail
 
@@ -21,6 +21,8 @@ install_packages() {
   local missing=()
   command -v prosody >/dev/null || missing+=(prosody)
   command -v ejabberdctl >/dev/null || missing+=(ejabberd)
+  # Prosody resolves its federation peers from a hosts file only through libunbound.
+  dpkg -s lua-unbound >/dev/null 2>&1 || missing+=(lua-unbound)
   /usr/bin/python3 -c 'import slixmpp' 2>/dev/null || missing+=(python3-slixmpp)
   command -v tmux >/dev/null || missing+=(tmux)
   command -v poezio >/dev/null || missing+=(poezio)

@@ -6,12 +6,13 @@ namespace XmppGroupChat.Tests.Integration;
 
 /// <summary>
 /// The room host's MUC face on a real Prosody and a real ejabberd: slixmpp's xep_0045 client
-/// through the XEP-0045 flows, and one conversation shared with a MIX participant.
+/// through the XEP-0045 flows, and one conversation shared with a MIX participant. The owner and
+/// admin use cases (ban, password, destroy, voice and members) are in MucOnServerTests.OwnerAndAdmin.cs.
 /// </summary>
 [TestFixture(ServerKind.Prosody)]
 [TestFixture(ServerKind.Ejabberd)]
 [Category("Integration")]
-public sealed class MucOnServerTests(ServerKind kind) : ServerWithProgramsFixture(kind)
+public sealed partial class MucOnServerTests(ServerKind kind) : ServerWithProgramsFixture(kind)
 {
     private static readonly XNamespace CoreNs = "urn:xmpp:mix:core:1";
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using XmppGroupChat.Hosting;
 
 namespace XmppGroupChat.Mix.Mix;
 
@@ -10,8 +11,7 @@ public sealed record MixSettings(IReadOnlyList<string> Creators, string? MucDoma
 {
     public static MixSettings Read(IConfiguration config, string serviceDomain, string? mucDomain)
     {
-        var creators = config.GetSection("Mix:Creators").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList();
-        if (config["Mix:Creators"] is { Length: > 0 } single) creators.AddRange(single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        var creators = config.ReadList("Mix:Creators");
         if (creators.Count == 0)
         {
             var dot = serviceDomain.IndexOf('.');

@@ -30,7 +30,7 @@ public sealed class DiscussionHistory(MucService muc)
         {
             if (m.Retracted) continue;
             XElement shown;
-            lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, to));
+            lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, MucService.RealJidOf(room, to)));
             shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
             messages.Add(shown);
         }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
+using XmppGroupChat.Hosting;
+using XmppGroupChat.Mix.Fmuc;
 using XmppGroupChat.Mix.Mam;
 using XmppGroupChat.Mix.Mix;
 using XmppGroupChat.Xmpp;
@@ -16,9 +18,12 @@ public static class MucDomain
         var host = services.GetRequiredService<RoomHost>();
         var config = services.GetRequiredService<IConfiguration>();
         var mixDomain = config["Component:Domain"] ?? "";
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Muc");
         var muc = new MucService(host.Rooms, host.Archive, host.Broadcaster, sender, () => host.MixFace,
-            MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey,
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Muc"));
+            MixSettings.Read(config, mixDomain, sender.Domain.ToString()), host.OccupantIdKey, logger);
+        var mirrors = config.ReadList("Muc:TrustedMirrors");
+        muc.Relays.Add(new TrustedMirrors(mirrors, logger));
+        if (mirrors.Count > 0) XmppGroupChat.Mix.Log.TrustingMirrors(logger, string.Join(", ", mirrors));
         host.MucFace = Wire(router, muc);
     }
 
@@ -43,10 +48,11 @@ public static class MucDomain
         var owner = new RoomOwner(muc, admin);
         owner.Register(router);
         if (muc.Mix is { } mixFace) mixFace.DestroyEverywhere = (room, ct) => owner.DestroyAsync(room, null, ct);
+        // A query relayed by a mirror comes from its proxy session: the room answers as it would the real user.
         new MamQueries(muc.Archive, muc.Sender, muc.RequireRoom,
-            (room, jid) => room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null || room.IsAdmin(jid)
-                           || (!room.Config.AllowedOnly && room.Config.Public),
-            (m, room, viewer) => RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, viewer)),
+            (room, from) => MucService.RealJidOf(room, from) is var jid && (room.FindOccupantByJid(jid) != null || room.FindParticipant(jid) != null
+                            || room.IsAdmin(jid) || (!room.Config.AllowedOnly && room.Config.Public)),
+            (m, room, viewer) => RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, MucService.RealJidOf(room, viewer))),
             muc.RoomJid).Register(router);
         return messages;
     }

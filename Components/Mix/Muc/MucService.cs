@@ -24,7 +24,8 @@ public sealed class MucService(
     Func<MixService?> mixFace,
     MixSettings settings,
     byte[] occupantIdKey,
-    ILogger logger)
+    ILogger logger,
+    RelayTrust? relays = null)
 {
     public static readonly XNamespace OccupantIdNs = "urn:xmpp:occupant-id:0";
 
@@ -35,6 +36,9 @@ public sealed class MucService(
     public MixService? Mix => mixFace();
     public MixSettings Settings => settings;
     public ILogger Logger => logger;
+
+    /// <summary>The mirrors and replicas whose word about their users this room host takes (FMUC, DMUC2).</summary>
+    public RelayTrust Relays { get; } = relays ?? new RelayTrust();
     public Jid Domain => sender.Domain;
 
     /// <summary>The room's address on this face.</summary>
@@ -58,6 +62,9 @@ public sealed class MucService(
         var mac = HMACSHA256.HashData(occupantIdKey, Encoding.UTF8.GetBytes($"{room.Jid.Bare}\n{user.Bare}"));
         return Convert.ToBase64String(mac, 0, 15).Replace('+', '-').Replace('/', '_');
     }
+
+    /// <summary>Who is really behind an address: a relay's proxy session stands for the user it vouched for.</summary>
+    public static Jid RealJidOf(Room room, Jid from) => room.FindOccupantBySession(from)?.RealJidOf(from) ?? from;
 
     /// <summary>MUC roles follow affiliations: owners and admins moderate; in a moderated room the unaffiliated are visitors.</summary>
     public static string DefaultRole(Room room, Jid user) => room.AffiliationOf(user) switch

@@ -27,6 +27,9 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         var room = muc.FindRoom(presence);
         Occupant? current;
         lock (room?.Sync ?? this) current = room?.FindOccupantBySession(from);
+        // A mirror or replica joining for one of its users: the room judges that user (seed 002, XEP-0282).
+        var relayed = current is null && type is null ? muc.Relays.Recognise(presence, from) : null;
+        var who = relayed?.RealJid ?? from;
 
         if (type == "unavailable")
         {
@@ -39,7 +42,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         if (room != null && current != null)
         {
             if (current.Nick != to.Resource) await ChangeNickAsync(room, current, from, to.Resource, presence, ct);
-            else if (joining) await EnterAsync(room, from, to.Resource, presence, created: false, ct); // a rejoin gets everything again
+            else if (joining) await EnterAsync(room, from, to.Resource, presence, created: false, current.Relayed.GetValueOrDefault(from), ct); // a rejoin gets everything again
             else await ChangeStatusAsync(room, current, from, presence, ct);
             return;
         }
@@ -50,51 +53,57 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         var created = false;
         if (room is null)
         {
-            if (!muc.Settings.MayCreate(from))
+            if (!muc.Settings.MayCreate(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAllowed, "you may not create rooms on this service"));
             var config = new RoomConfig();
             config.Set(RoomConfig.NameField, to.Local!);
             config.Set(RoomConfig.PersistentField, "false"); // like Prosody: a room is temporary until configured otherwise
-            room = await muc.Rooms.CreateAsync(Jid.Create(to.Local, muc.RoomDomain), from, config, ct)
+            room = await muc.Rooms.CreateAsync(Jid.Create(to.Local, muc.RoomDomain), who, config, ct)
                    ?? muc.RequireRoom(presence); // created by someone else meanwhile
-            lock (room.Sync) room.Locked = room.IsOwner(from) && room.Occupants.Count == 0;
+            lock (room.Sync) room.Locked = room.IsOwner(who) && room.Occupants.Count == 0;
             created = room.Locked;
         }
-        await EnterAsync(room, from, to.Resource, presence, created, ct);
+        await EnterAsync(room, from, to.Resource, presence, created, relayed, ct);
     }
 
-    private async ValueTask EnterAsync(Room room, Jid from, string nick, XElement presence, bool created, CancellationToken ct)
+    /// <param name="from">The session: the client's full JID, or a relay's per-session address.</param>
+    /// <param name="relayed">Set when a trusted relay entered for one of its users; the room then judges that user.</param>
+    private async ValueTask EnterAsync(Room room, Jid from, string nick, XElement presence, bool created, RelayedSession? relayed, CancellationToken ct)
     {
+        var who = relayed?.RealJid ?? from;
+        // A DMUC replica keeps the roster and history itself and greets its user from them (XEP-0282 ENTER).
+        var replica = relayed?.Relay.Kind == RelayKind.Replica;
         var payload = OccupantPresence.PayloadOf(presence);
         Occupant occupant;
         bool newOccupant;
         List<XElement> othersToJoiner;
         lock (room.Sync)
         {
-            if (room.Locked && !room.IsOwner(from))
+            if (room.Locked && !room.IsOwner(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "the room is being set up; try again shortly"));
-            if (room.IsBanned(from))
+            if (room.IsBanned(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you are banned from this room"));
-            if (!room.IsAllowed(from))
+            if (!room.IsAllowed(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.RegistrationRequired, "this room is members-only"));
-            if (room.Config.Password is { } password && !room.IsOwner(from) &&
+            if (room.Config.Password is { } password && !room.IsOwner(who) &&
                 presence.Element(Ns.Muc + "x")?.Element(Ns.Muc + "password")?.Value != password)
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAuthorized, "this room needs a password"));
             var existing = room.FindOccupant(nick);
-            if ((existing != null && !existing.BareJid.Equals(from.Bare)) || room.NickTaken(nick, from.Bare))
+            if ((existing != null && !existing.BareJid.Equals(who.Bare)) || room.NickTaken(nick, who.Bare))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
-            if (existing is null && muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
+            if (existing is null && muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
-            if (existing is null && room.Config.MaxUsers > 0 && room.Occupants.Count >= room.Config.MaxUsers && !room.IsAdmin(from))
+            if (existing is null && room.Config.MaxUsers > 0 && room.Occupants.Count >= room.Config.MaxUsers && !room.IsAdmin(who))
                 throw new StanzaErrorException(new StanzaError(StanzaErrorType.Wait, StanzaErrorCondition.ServiceUnavailable, "the room is full"));
 
             newOccupant = existing is null;
-            occupant = existing ?? new Occupant(nick, from.Bare, MucService.DefaultRole(room, from), muc.OccupantId(room, from));
+            occupant = existing ?? new Occupant(nick, who.Bare, MucService.DefaultRole(room, who), muc.OccupantId(room, who));
             if (newOccupant) room.AddOccupant(occupant);
             occupant.Sessions[from] = payload;
+            if (relayed != null) occupant.Relayed[from] = relayed;
 
-            var seesJids = MucService.SeesJids(room, from);
-            othersToJoiner = room.Occupants.Where(o => o != occupant && o.Sessions.Count > 0)
+            var seesJids = MucService.SeesJids(room, who);
+            othersToJoiner = replica ? [] : room.Occupants.Where(o => o != occupant && o.Sessions.Count > 0)
                 .Select(o => OccupantPresence.Build(muc, room, o, o.Sessions.Values.Last(), seesJids))
                 .Concat(faces.CurrentPresences(room, seesJids)).ToList();
         }
@@ -116,6 +125,13 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
             if (created) codes.Add(201);
             self = OccupantPresence.Build(muc, room, occupant, payload, withJid: true, codes: codes, session: from);
         }
+        if (replica)
+        {
+            // The replica adds the user to its distribution list and sends roster, self-presence, history and subject itself.
+            self.Add(new XElement(Ns.Dmuc + "x", new XElement(Ns.Dmuc + "enter", new XAttribute("jid", who.ToString()))));
+            await SendAsync(self, [from], ct);
+            return;
+        }
         await SendAsync(self, [from], ct); // in order behind the others' presences
         await history.SendAsync(room, from, presence.Element(Ns.Muc + "x")?.Element(Ns.Muc + "history"), ct);
         await SendSubjectAsync(room, from, ct);
@@ -134,9 +150,12 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         string oldNick;
         lock (room.Sync)
         {
-            if ((room.FindOccupant(nick) is { } other && other != occupant) || room.NickTaken(nick, from.Bare))
+            // Seed 002's business rule, kept for DMUC replicas too: a relay's user keeps the nick it entered with.
+            if (occupant.Relayed.ContainsKey(from))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "nick changes are not possible through a mirror or replica"));
+            if ((room.FindOccupant(nick) is { } other && other != occupant) || room.NickTaken(nick, occupant.BareJid))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is in use in this room"));
-            if (muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(from))
+            if (muc.Rooms.NickOwner(nick) is { } owner && !owner.BareEquals(occupant.BareJid))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Conflict, "that nick is registered by someone else"));
             oldNick = occupant.Nick;
         }
@@ -162,10 +181,12 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
     private async ValueTask ExitAsync(Room room, Occupant occupant, Jid from, XElement presence, CancellationToken ct)
     {
         bool gone;
-        List<(Jid Session, bool SeesJids)> audience;
+        RelayedSession? relayedBy;
+        List<Listener> audience;
         lock (room.Sync)
         {
-            occupant.Sessions.Remove(from);
+            relayedBy = occupant.Relayed.GetValueOrDefault(from);
+            occupant.RemoveSession(from);
             gone = occupant.Sessions.Count == 0;
             if (gone) room.RemoveOccupant(occupant);
             audience = OccupantPresence.Audience(room);
@@ -174,6 +195,8 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         // The leaving client always learns it is out; the others only when the last session leaves.
         var self = OccupantPresence.Build(muc, room, occupant, null, true, type: "unavailable", codes: [110], session: from);
         if (status != null) self.AddFirst(new XElement(Ns.Component + "status", status.Value));
+        if (relayedBy?.Relay.Kind == RelayKind.Replica) // XEP-0282 LEAVE: the replica drops the user from its distribution list
+            self.Add(new XElement(Ns.Dmuc + "x", new XElement(Ns.Dmuc + "leave", new XAttribute("jid", relayedBy.RealJid.ToString()))));
         await SendAsync(self, [from], ct);
         await faces.OccupantChangedAsync(room, occupant, from, null, ct);
         if (gone)
@@ -217,7 +240,9 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
 
     public async ValueTask BroadcastPresenceAsync(Room room, Occupant occupant, XElement payload, Jid? except, CancellationToken ct)
     {
-        foreach (var (session, sees) in Audience(room))
+        List<Jid> ownBehindRelays;
+        lock (room.Sync) ownBehindRelays = OccupantPresence.RelayedSessions(occupant);
+        foreach (var (session, sees) in Audience(room).Concat(ownBehindRelays.Select(s => new Listener(s, true))))
         {
             if (session.Equals(except)) continue;
             XElement p;
@@ -242,7 +267,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         await SendAsync(message, [to], ct);
     }
 
-    private List<(Jid, bool)> Audience(Room room)
+    private List<Listener> Audience(Room room)
     {
         lock (room.Sync) return OccupantPresence.Audience(room);
     }

@@ -17,7 +17,8 @@ public static class OccupantPresence
         var item = new XElement(Ns.MucUser + "item",
             new XAttribute("affiliation", room.AffiliationOf(o.BareJid)),
             new XAttribute("role", type == "unavailable" && newNick is null ? "none" : o.Role));
-        if (withJid) item.SetAttributeValue("jid", (session ?? o.Sessions.Keys.FirstOrDefault() ?? o.BareJid).ToString());
+        if (withJid)
+            item.SetAttributeValue("jid", (session ?? o.Sessions.Keys.FirstOrDefault()) is { } s ? o.RealJidOf(s).ToString() : o.BareJid.ToString());
         if (newNick != null) item.SetAttributeValue("nick", newNick);
         if (extra != null) item.Add(extra);
         var x = new XElement(Ns.MucUser + "x", item);
@@ -34,10 +35,41 @@ public static class OccupantPresence
     /// <summary>The payload a client sent in its presence, without the parts the room writes itself.</summary>
     public static XElement PayloadOf(XElement presence) => new(Ns.Component + "presence", presence.Elements()
         .Where(e => e.Name.Namespace != Ns.Muc && e.Name.Namespace != Ns.MucUser && e.Name.Namespace != MucService.OccupantIdNs
-                    && e.Name.Namespace != Ns.Stanzas)
+                    && e.Name.Namespace != Ns.Stanzas && e.Name.Namespace != Ns.Fmuc && e.Name.Namespace != Ns.Dmuc)
         .Select(e => Mix.Reflection.Restamp(e, Ns.Component)));
 
-    /// <summary>Every session of every occupant, with whether it may see real JIDs.</summary>
-    public static List<(Jid Session, bool SeesJids)> Audience(Room room) =>
-        room.Occupants.SelectMany(o => o.Sessions.Keys.Select(s => (s, MucService.SeesJids(room, o.BareJid)))).ToList();
+    /// <summary>
+    /// Every session of every occupant, with whether it may see real JIDs, except that the sessions
+    /// behind one relay (FMUC mirror, DMUC replica) share a single entry: the relay's room.
+    /// </summary>
+    public static List<Listener> Audience(Room room)
+    {
+        var listeners = new List<Listener>();
+        Dictionary<Jid, int>? relays = null;
+        foreach (var o in room.Occupants)
+        {
+            var sees = MucService.SeesJids(room, o.BareJid);
+            foreach (var session in o.Sessions.Keys)
+            {
+                if (!o.Relayed.TryGetValue(session, out var behind))
+                {
+                    listeners.Add(new Listener(session, sees));
+                    continue;
+                }
+                relays ??= new Dictionary<Jid, int>();
+                var address = behind.Relay.Address;
+                if (relays.TryGetValue(address, out var at))
+                    listeners[at] = listeners[at] with { SeesJids = listeners[at].SeesJids || sees };
+                else
+                {
+                    relays[address] = listeners.Count;
+                    listeners.Add(new Listener(address, sees, behind.Relay));
+                }
+            }
+        }
+        return listeners;
+    }
+
+    /// <summary>An occupant's sessions that sit behind relays: the room's broadcast reaches them only through the relay's single copy.</summary>
+    public static List<Jid> RelayedSessions(Occupant o) => o.Relayed.Keys.ToList();
 }

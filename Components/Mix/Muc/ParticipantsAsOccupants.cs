@@ -26,7 +26,7 @@ public sealed class ParticipantsAsOccupants(MucService muc)
     public async ValueTask ParticipantChangedAsync(Room room, Participant p, CancellationToken ct)
     {
         string? before, after;
-        List<(Jid Session, bool SeesJids)> audience;
+        List<Listener> audience;
         XElement payload;
         lock (room.Sync)
         {

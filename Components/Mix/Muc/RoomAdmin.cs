@@ -65,9 +65,11 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
         if (items.Count == 0) throw BadRequest("no item to change");
         var affected = new List<(Occupant Occupant, int? Code, string? Reason, bool Removed)>();
         var bannedParticipants = new List<Participant>();
+        string? actorNick;
         lock (room.Sync)
         {
             var me = room.FindOccupantBySession(from);
+            actorNick = me?.Nick;
             foreach (var item in items)
             {
                 var reason = item.Element(Ns.MucAdmin + "reason")?.Value;
@@ -124,33 +126,43 @@ public sealed class RoomAdmin(MucService muc, Occupancy occupancy)
             await muc.Rooms.DeleteParticipantAsync(room, p, ct);
             if (muc.Mix is { } mix) await ParticipantEvents.NotifyAsync(mix, room, p, retract: true, ct);
         }
-        foreach (var (o, code, reason, removed) in affected) await AnnounceAsync(room, o, code, reason, removed, ct);
+        foreach (var (o, code, reason, removed) in affected) await AnnounceAsync(room, o, code, reason, removed, ct, actorNick);
         if (affected.Any(a => a.Removed)) await occupancy.RemoveIfAbandonedAsync(room, ct);
         return null;
     }
 
-    // The change is shown to everyone, and a removed occupant's clients are told why.
-    public async ValueTask AnnounceAsync(Room room, Occupant o, int? code, string? reason, bool removed, CancellationToken ct)
+    // The change is shown to everyone, and a removed occupant's clients are told why and, when the
+    // moderator is in the room, by whom (XEP-0045 §kick, §ban: <actor nick/> before the reason).
+    public async ValueTask AnnounceAsync(Room room, Occupant o, int? code, string? reason, bool removed, CancellationToken ct, string? actorNick = null)
     {
-        List<(Jid Session, bool SeesJids)> audience;
+        List<Listener> audience;
         lock (room.Sync) audience = OccupantPresence.Audience(room);
         var extra = reason is null ? null : new XElement(Ns.MucUser + "reason", reason);
+        XElement ByActor(XElement p)
+        {
+            if (removed && actorNick != null)
+                p.Element(Ns.MucUser + "x")!.Element(Ns.MucUser + "item")!.AddFirst(new XElement(Ns.MucUser + "actor", new XAttribute("nick", actorNick)));
+            return p;
+        }
         if (removed)
         {
             foreach (var session in o.Sessions.Keys.ToList())
             {
                 XElement p;
                 lock (room.Sync) p = OccupantPresence.Build(muc, room, o, null, true, type: "unavailable", codes: code is { } c ? [c, 110] : [110], session: session, extra: extra);
-                await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, p, [session], ct);
+                await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, ByActor(p), [session], ct);
             }
         }
-        foreach (var (session, sees) in audience)
+        // The occupant's own sessions behind a relay are not in the relay's copy (the relay skips their nick): tell them directly.
+        List<Listener> own;
+        lock (room.Sync) own = removed ? [] : OccupantPresence.RelayedSessions(o).Select(s => new Listener(s, true)).ToList();
+        foreach (var (session, sees) in audience.Concat(own))
         {
             if (o.Sessions.ContainsKey(session) && removed) continue;
             XElement p;
             lock (room.Sync) p = OccupantPresence.Build(muc, room, o, removed ? null : o.Sessions.Values.LastOrDefault(), sees,
                 type: removed ? "unavailable" : null, codes: code is { } c ? [c] : null, extra: extra);
-            await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, p, [session], ct);
+            await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, ByActor(p), [session], ct);
         }
     }
 

@@ -27,7 +27,8 @@ public sealed class RoomDiscovery(MucService muc)
             return node is null ? new DiscoInfo()
                 .AddIdentity(new DiscoIdentity("conference", "text", "Chatrooms"))
                 .AddFeature(Ns.DiscoInfo.NamespaceName).AddFeature(Ns.DiscoItems.NamespaceName)
-                .AddFeature(Ns.Muc.NamespaceName).AddFeature(Ns.Ping.NamespaceName) : null;
+                .AddFeature(Ns.Muc.NamespaceName).AddFeature(Ns.Ping.NamespaceName)
+                .AddFeature(Ns.Fmuc.NamespaceName) : null; // an FMUC master: trusted mirrors get one copy per message
         if (entity.Local is null || entity.Resource != null || node != null) return null;
         var room = muc.FindRoom(new XElement("x", new XAttribute("to", entity.ToString())));
         if (room is null) return null;

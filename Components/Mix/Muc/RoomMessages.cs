@@ -38,15 +38,26 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
         return m;
     }
 
-    /// <summary>The MUC face's share of a channel message's delivery: every occupant session.</summary>
+    /// <summary>
+    /// The MUC face's share of a channel message's delivery: every occupant session, and one copy per
+    /// relay for all the sessions behind it; none to a mirror that asked for no echo (FMUC &lt;nomirror/&gt;).
+    /// A replica's copy carries the time inside the dmuc element, so it can show history (XEP-0282).
+    /// </summary>
     public IEnumerable<DeliveryGroup> Deliveries(Room room, ArchivedMessage archived)
     {
-        List<(Jid Session, bool SeesJids)> audience;
-        lock (room.Sync) audience = OccupantPresence.Audience(room);
-        foreach (var group in audience.GroupBy(a => a.SeesJids))
+        List<Listener> audience;
+        Jid? noEcho = null;
+        lock (room.Sync)
+        {
+            audience = OccupantPresence.Audience(room);
+            if ((string?)archived.Stanza.Attribute("id") is { } id && room.NoEcho.Remove(id, out var mirror)) noEcho = mirror;
+        }
+        foreach (var group in audience.Where(l => !l.Session.Equals(noEcho)).GroupBy(l => (l.SeesJids, Replica: l.Relay?.Kind == RelayKind.Replica)))
         {
             XElement template;
-            lock (room.Sync) template = ForOccupants(muc, room, archived, group.Key);
+            lock (room.Sync) template = ForOccupants(muc, room, archived, group.Key.SeesJids);
+            if (group.Key.Replica)
+                template.Add(new XElement(Ns.Dmuc + "x", new Delay(archived.Stamp, (string?)template.Attribute("from")).ToElement()));
             yield return new DeliveryGroup(template, group.Select(a => a.Session).ToList(), muc.Sender);
         }
     }
@@ -64,8 +75,12 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
             if (occupant.Role == "visitor")
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
             // A MIX participant keeps its participant id; anyone else is known by its occupant id.
-            var participant = room.FindParticipant(from.Bare);
-            sender = new MessageSender(participant?.Id ?? occupant.OccupantId, occupant.Nick, from.Bare);
+            var participant = room.FindParticipant(occupant.BareJid);
+            sender = new MessageSender(participant?.Id ?? occupant.OccupantId, occupant.Nick, occupant.BareJid);
+            // FMUC fire-and-forget: the mirror has delivered to its users already, so it gets no copy back (seed 002).
+            if (message.Element(Ns.Fmuc + "nomirror") != null && occupant.Relayed.TryGetValue(from, out var behind)
+                && behind.Relay.Kind == RelayKind.Mirror && message.GetId() is { } id)
+                room.RememberNoEcho(id, behind.Relay.Address);
         }
 
         var subject = message.Element(Ns.Component + "subject");
@@ -79,7 +94,9 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
 
         var publisher = muc.Mix?.Messages
                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "the room host is starting"));
-        await publisher.PublishAsync(room, sender, message.Elements(), message, waitForArchive: false, ct);
+        // The relays' own elements are between them and the room; they are not part of the message.
+        var content = message.Elements().Where(e => e.Name.Namespace != Ns.Fmuc && e.Name.Namespace != Ns.Dmuc);
+        await publisher.PublishAsync(room, sender, content, message, waitForArchive: false, ct);
     }
 
     private async ValueTask ChangeSubjectAsync(Room room, Occupant occupant, string subject, CancellationToken ct)

@@ -169,8 +169,11 @@ public sealed class RoomOwner(MucService muc, RoomAdmin admin)
                     var info = new XElement(Ns.MucUser + "destroy");
                     if ((string?)destroy?.Attribute("jid") is { } alternate) info.SetAttributeValue("jid", alternate);
                     if (destroy?.Element(Ns.MucOwner + "reason") is { } reason) info.Add(new XElement(Ns.MucUser + "reason", reason.Value));
-                    var p = OccupantPresence.Build(muc, room, o, null, withJid: true, type: "unavailable", session: session, extra: null);
-                    p.Element(Ns.MucUser + "x")!.Add(info);
+                    // The room is gone, and every affiliation with it (XEP-0045 §destroyroom shows affiliation none).
+                    var p = OccupantPresence.Build(muc, room, o, null, withJid: true, type: "unavailable", codes: [110], session: session, extra: null);
+                    var x = p.Element(Ns.MucUser + "x")!;
+                    x.Element(Ns.MucUser + "item")!.SetAttributeValue("affiliation", "none");
+                    x.Element(Ns.MucUser + "status")!.AddBeforeSelf(info);
                     notices.Add((p, session));
                 }
             foreach (var o in room.Occupants.ToList()) room.RemoveOccupant(o);

@@ -17,4 +17,19 @@ public sealed class Occupant(string nick, Jid bareJid, string role, string occup
     public string OccupantId { get; } = occupantId;
     /// <summary>The user's clients in the room, with the presence payload (show, status, caps...) each last sent.</summary>
     public Dictionary<Jid, XElement> Sessions { get; } = new();
+
+    /// <summary>
+    /// Sessions that sit behind a relay (FMUC mirror, DMUC replica): the session key is the relay's
+    /// per-session address, and the real user is the one the relay vouched for.
+    /// </summary>
+    public Dictionary<Jid, RelayedSession> Relayed { get; } = new();
+
+    /// <summary>The real client behind a session: itself, or the user a relay vouched for.</summary>
+    public Jid RealJidOf(Jid session) => Relayed.TryGetValue(session, out var r) ? r.RealJid : session;
+
+    public void RemoveSession(Jid session)
+    {
+        Sessions.Remove(session);
+        Relayed.Remove(session);
+    }
 }

@@ -28,6 +28,16 @@ public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
     /// <summary>Who last set the subject (their nick), shown as the subject message's sender.</summary>
     public string? SubjectBy { get; set; }
 
+    /// <summary>Message id → the mirror that sent it with FMUC &lt;nomirror/&gt; and must not get it back.</summary>
+    public Dictionary<string, Jid> NoEcho { get; } = new(StringComparer.Ordinal);
+
+    public void RememberNoEcho(string messageId, Jid mirror)
+    {
+        // A message that never reaches fan-out (its archiving failed) would stay here: keep the map small.
+        if (NoEcho.Count >= 1024) NoEcho.Clear();
+        NoEcho[messageId] = mirror;
+    }
+
     public IReadOnlyCollection<Occupant> Occupants => _occupants.Values;
     public Occupant? FindOccupant(string nick) => _occupants.GetValueOrDefault(nick);
     public Occupant? FindOccupantBySession(Jid fullJid) => _occupants.Values.FirstOrDefault(o => o.Sessions.ContainsKey(fullJid));

@@ -5,19 +5,23 @@ public sealed class ComponentProgram : IDisposable
 {
     public static readonly string[] All = ["mix", "mirror", "dmuc-replica"];
 
-    private ComponentProgram(string name, ManagedProcess process, string storage)
+    private ComponentProgram(string name, ManagedProcess process, string storage, XmppServer server)
     {
         Name = name;
         Process = process;
         StoragePath = storage;
+        Server = server;
     }
 
     public string Name { get; }
     public ManagedProcess Process { get; }
     public string StoragePath { get; }
+    public XmppServer Server { get; }
 
-    /// <summary>The domains the program serves (the room host has two).</summary>
-    public static string[] DomainsOf(string name) => name == "mix" ? ["mix.localhost", "muc.localhost"] : [$"{name}.localhost"];
+    /// <summary>The domains the program serves on its server (the room host has two).</summary>
+    public string[] Domains => Name == "mix"
+        ? [Server.ComponentDomain("mix"), Server.ComponentDomain("muc")]
+        : [Server.ComponentDomain(Name)];
 
     public static ComponentProgram Start(string name, XmppServer server, string? secret = null, params string[] extraArgs) =>
         Start(name, server, secret, storagePath: null, extraArgs);
@@ -33,12 +37,13 @@ public sealed class ComponentProgram : IDisposable
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         var storage = storagePath ?? Path.Combine(server.Directory, "storage-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
+        var domain = server.ComponentDomain(name);
         string[] args =
         [
             RepoPaths.ProgramDll(project, assembly),
-            "--Component:Host=127.0.0.1",
-            $"--Component:Port={server.ComponentPortFor(name + ".localhost")}",
-            $"--Component:Domain={name}.localhost",
+            $"--Component:Host={server.Address}",
+            $"--Component:Port={server.ComponentPortFor(domain)}",
+            $"--Component:Domain={domain}",
             $"--Storage:Path={storage}",
             // Fast reconnects keep the restart tests short; the default cap is 30 s.
             "--Component:ReconnectMaxDelaySeconds=2",
@@ -48,16 +53,19 @@ public sealed class ComponentProgram : IDisposable
         // The secret comes from the environment, the way an admin's service manager would pass it.
         var env = new Dictionary<string, string> { ["Component__Secret"] = secret ?? server.Secret };
         if (name == "mix")
-            args = [.. args, "--Muc:Domain=muc.localhost", $"--Muc:Port={server.ComponentPortFor("muc.localhost")}",
+        {
+            var muc = server.ComponentDomain("muc");
+            args = [.. args, $"--Muc:Domain={muc}", $"--Muc:Port={server.ComponentPortFor(muc)}",
                 "--Muc:ReconnectMaxDelaySeconds=2"];
-        return new ComponentProgram(name, ManagedProcess.Start("dotnet", args, environment: env), storage);
+        }
+        return new ComponentProgram(name, ManagedProcess.Start("dotnet", args, environment: env), storage, server);
     }
 
     /// <summary>Waits until every domain of the program has logged that it is connected.</summary>
     public async Task WaitConnectedAsync(TimeSpan timeout)
     {
-        foreach (var domain in DomainsOf(Name))
-            if (!await Process.WaitForOutputAsync($"Connected to 127.0.0.1", timeout) ||
+        foreach (var domain in Domains)
+            if (!await Process.WaitForOutputAsync($"Connected to {Server.Address}", timeout) ||
                 !await Process.WaitForOutputAsync($"as {domain}", timeout))
                 throw new TimeoutException($"{Name} did not connect {domain}:\n{Process.Output}");
     }

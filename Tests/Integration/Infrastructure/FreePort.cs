@@ -8,13 +8,16 @@ public static class FreePort
     private static readonly HashSet<int> Handed = new();
 
     /// <summary>A loopback TCP port nobody listens on, never handed out twice in one test run.</summary>
-    public static int Next()
+    public static int Next() => Next(IPAddress.Loopback);
+
+    /// <summary>A TCP port nobody listens on at <paramref name="address"/>, never handed out twice in one test run.</summary>
+    public static int Next(IPAddress address)
     {
         lock (Handed)
         {
             while (true)
             {
-                using var l = new TcpListener(IPAddress.Loopback, 0);
+                using var l = new TcpListener(address, 0);
                 l.Start();
                 var port = ((IPEndPoint)l.LocalEndpoint).Port;
                 l.Stop();
@@ -23,7 +26,10 @@ public static class FreePort
         }
     }
 
-    public static async Task WaitListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null)
+    public static Task WaitListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        WaitListeningAsync(IPAddress.Loopback, port, timeout, diagnostics);
+
+    public static async Task WaitListeningAsync(IPAddress address, int port, TimeSpan timeout, Func<string>? diagnostics = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -31,7 +37,7 @@ public static class FreePort
             try
             {
                 using var c = new TcpClient();
-                await c.ConnectAsync(IPAddress.Loopback, port);
+                await c.ConnectAsync(address, port);
                 return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
@@ -40,7 +46,7 @@ public static class FreePort
             }
             catch (SocketException)
             {
-                throw new TimeoutException($"nothing listens on 127.0.0.1:{port} after {timeout.TotalSeconds} s. {diagnostics?.Invoke()}");
+                throw new TimeoutException($"nothing listens on {address}:{port} after {timeout.TotalSeconds} s. {diagnostics?.Invoke()}");
             }
         }
     }

@@ -34,10 +34,10 @@ public sealed class TestClient : IAsyncDisposable
     public Jid Jid { get; private set; } = null!;
 
     public static async Task<TestClient> ConnectAsync(int port, string user, string password = "pass",
-        string domain = XmppServer.Domain, bool register = true, string resource = "test")
+        string domain = XmppServer.Domain, bool register = true, string resource = "test", string host = "127.0.0.1")
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync("127.0.0.1", port);
+        await socket.ConnectAsync(host, port);
         var client = new TestClient(socket);
         try
         {

@@ -38,6 +38,9 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     public RoomRegistry Rooms { get; private set; } = null!;
     public SqliteArchive Archive => _archive;
 
+    /// <summary>The MUC face's service, to configure what the program reads from configuration (trusted relays).</summary>
+    public XmppGroupChat.Mix.Muc.MucService Muc { get; private set; } = null!;
+
     public static async Task<MixHarness> StartAsync(string? directory = null)
     {
         var h = new MixHarness();
@@ -65,6 +68,7 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         _mucRouter = new StanzaRouter(Log);
         var muc = new XmppGroupChat.Mix.Muc.MucService(Rooms, _archive, broadcaster, _mucSender, () => mix,
             new MixSettings(["test"], "muc.test", "mix.test"), Invitations.LoadOrCreateKey(Path.Combine(dir, "occupant-id.key")), NullLogger.Instance);
+        Muc = muc;
         var mucMessages = XmppGroupChat.Mix.Muc.MucDomain.Wire(_mucRouter, muc);
         mix.OtherFaces = (room, archived) => mucMessages.Deliveries(room, archived);
     }

@@ -172,6 +172,32 @@ public sealed class MucFaceTests
     }
 
     [Test]
+    public async Task A_ban_tells_the_outcast_and_the_room_who_banned_them_and_why()
+    {
+        await CreateInstantRoomAsync();
+        await EnterAsync("hag66@test/pda", "thirdwitch");
+        await EnterAsync("cat@test/l", "cat");
+        _h.TakeSent();
+        var ban = await _h.IqAsync("<iq type='set' id='b' from='owner@test/a' to='coven@muc.test'><query xmlns='http://jabber.org/protocol/muc#admin'>" +
+                                   "<item jid='hag66@test' affiliation='outcast'><reason>Treason</reason></item></query></iq>");
+        Assert.That(ban.GetStanzaType(), Is.EqualTo("result"), ban.ToString());
+
+        var toOutcast = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "hag66@test/pda"));
+        XElement Item(params object[] jid) => new(Ns.MucUser + "item", new XAttribute("affiliation", "outcast"), new XAttribute("role", "none"), jid,
+            new XElement(Ns.MucUser + "actor", new XAttribute("nick", "boss")), new XElement(Ns.MucUser + "reason", "Treason"));
+        var expected = Item(new XAttribute("jid", "hag66@test/pda"));
+        var item = toOutcast.Element(Ns.MucUser + "x")!.Element(Ns.MucUser + "item")!;
+        Assert.That(XNode.DeepEquals(item, expected), Is.True, item.ToString());
+        Assert.That(Codes(toOutcast), Is.EqualTo(new[] { "301", "110" }));
+
+        var toCat = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "cat@test/l"));
+        expected = Item();
+        item = toCat.Element(Ns.MucUser + "x")!.Element(Ns.MucUser + "item")!;
+        Assert.That(XNode.DeepEquals(item, expected), Is.True, "the others see the ban without the real JID: " + item);
+        Assert.That(Codes(toCat), Is.EqualTo(new[] { "301" }));
+    }
+
+    [Test]
     public async Task Only_a_moderator_changes_the_subject_by_default_and_everyone_sees_it()
     {
         await CreateInstantRoomAsync();
@@ -230,6 +256,8 @@ public sealed class MucFaceTests
         var destroy = notice.Descendants(Ns.MucUser + "destroy").Single();
         Assert.That((string?)destroy.Attribute("jid"), Is.EqualTo("heath@muc.test"));
         Assert.That(destroy.Element(Ns.MucUser + "reason")!.Value, Is.EqualTo("Macbeth doth come"));
+        Assert.That((string?)notice.Descendants(Ns.MucUser + "item").Single().Attribute("affiliation"), Is.EqualTo("none"));
+        Assert.That(Codes(notice), Does.Contain("110"), "each occupant is told about itself");
         Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test")), Is.Null, "gone from the MIX face too");
     }
 
