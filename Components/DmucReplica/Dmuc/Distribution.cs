@@ -6,10 +6,10 @@ namespace XmppGroupChat.DmucReplica.Dmuc;
 /// <summary>
 /// The primary's broadcasts, one copy per replica to R (XEP-0282 §presence update, §message
 /// broadcast): each updates the replica's copy (roster, subject, history) and goes to every joined
-/// local session as <see cref="LocalView"/> shows it. A presence for a local user's own nick comes
-/// back to that user with 110 (its own status change reflected); the user's own enter and leave
-/// reach it through &lt;enter/&gt; and &lt;leave/&gt; instead. While the replica registers, everything
-/// is collected for <see cref="Registration"/>. Callers hold the room's gate.
+/// local session as <see cref="LocalView"/> shows it, except that a presence for a local user's own
+/// nick is not shown to that user from this copy: the primary sends each of its sessions its own
+/// (with 110) to R/&lt;sid&gt;, as it does through the enter and the leave. While the replica registers,
+/// everything is collected for <see cref="Registration"/>. Callers hold the room's gate.
 /// </summary>
 public sealed class Distribution(ReplicaService replica, Registration registration)
 {
@@ -33,9 +33,7 @@ public sealed class Distribution(ReplicaService replica, Registration registrati
         var entry = RosterEntry.From(presence, nick);
         room.Roster[nick] = entry;
         await replica.Store.SaveOccupantAsync(room, entry, ct);
-        await replica.ToJoinedAsync(room, s => s.Nick == nick
-            ? LocalView.For(room, presence, s.User, seesJids: true, addCodes: [110])
-            : LocalView.For(room, presence, s.User, room.SeesJids(s)), ct);
+        await replica.ToJoinedAsync(room, s => s.Nick == nick ? null : LocalView.For(room, presence, s.User, room.SeesJids(s)), ct);
     }
 
     public async ValueTask OnMessageAsync(ReplicatedRoom room, XElement message, CancellationToken ct)
@@ -106,6 +104,6 @@ public sealed class Distribution(ReplicaService replica, Registration registrati
     public async ValueTask ToSessionAsync(ReplicatedRoom room, LocalSession session, XElement stanza, CancellationToken ct)
     {
         var own = stanza.GetKind() == StanzaKind.Presence && stanza.GetFrom()?.Resource == session.Nick;
-        await replica.SendAsync(LocalView.For(room, stanza, session.User, room.SeesJids(session), own ? [110] : null), ct);
+        await replica.SendAsync(LocalView.For(room, stanza, session.User, own || room.SeesJids(session), own ? [110] : null), ct);
     }
 }

@@ -7,9 +7,11 @@ namespace XmppGroupChat.DmucReplica.Dmuc;
 /// the primary for Dmuc:KeepaliveSeconds, the replica pings the room; no answer within that time, or
 /// a bounce, is a split. While split it pings every third of that time, and the first answer (or
 /// anything else heard from the primary) starts the netjoin: a replicate with 'since' and the
-/// roster. A registration that does not complete within the keepalive time counts as a split too.
+/// roster. A ping refused by the primary (it answers but no longer has this replica registered)
+/// also leads to registering again. A registration that does not complete within the keepalive
+/// time counts as a split.
 /// </summary>
-public sealed class Keepalive(ReplicaService replica, Registration registration, SplitDetector split, Membership membership)
+public sealed class Keepalive(ReplicaService replica, Registration registration, SplitDetector split)
 {
     /// <summary>One look at every room; the host runs it every <see cref="ReplicaSettings.Tick"/>, tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -69,13 +71,14 @@ public sealed class Keepalive(ReplicaService replica, Registration registration,
             using var _ = await ReplicaService.LockAsync(room);
             room.PingInFlight = false;
             if (room.Forgotten) return;
-            if (error is { Condition: StanzaErrorCondition.ItemNotFound or StanzaErrorCondition.Gone })
+            if (answered) HeardFrom(room);
+            else if (error != null && !SplitDetector.MeansSplit(error, StanzaKind.Iq))
             {
-                // The room is gone at the primary (destroyed while nobody could tell the replica).
-                Log.Dropped(replica.Logger, room.Primary.ToString(), error.Condition.ToXmlName());
-                await membership.PutEveryoneOutAsync(room, error, default);
+                // The primary is there but does not know this replica in the room any more (it restarted,
+                // or the room was destroyed): registering again says which, and restores the sessions.
+                room.LastHeard = replica.Now;
+                if (room.Link is PrimaryLink.Live or PrimaryLink.Split) registration.Start(room, again: true);
             }
-            else if (answered || (error != null && !SplitDetector.MeansSplit(error, StanzaKind.Iq))) HeardFrom(room);
             else if (room.Link == PrimaryLink.Live)
                 await split.MarkSplitAsync(room, error is null
                     ? $"no answer to a ping within {replica.Settings.Keepalive.TotalSeconds:0} s"

@@ -29,6 +29,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 6008, Level = LogLevel.Debug, Message = "Dropped a copy of {Id} from {Room}: already held")]
     public static partial void Duplicate(ILogger logger, string id, string room);
 
-    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "The primary {Room} no longer has this replica registered or no longer exists ({Condition}); local users were told they are out")]
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "The primary {Room} refused this replica on registering again ({Condition}): the room is gone or the replica is no longer trusted; local users were told they are out")]
     public static partial void Dropped(ILogger logger, string room, string condition);
 }

@@ -37,6 +37,22 @@ public sealed class Membership(ReplicaService replica)
         await replica.SendAsync(Presences.EnterError(room.Address.WithResource(session.Nick), session.User, error), ct);
     }
 
+    /// <summary>One joined session the primary will not have back: the user is told it is out (110, 333, the primary's reason).</summary>
+    public async ValueTask PutOutAsync(ReplicatedRoom room, LocalSession session, StanzaError error, CancellationToken ct)
+    {
+        room.Sessions.Remove(session.User);
+        await replica.Store.DeleteSessionAsync(room, session, ct);
+        await replica.SendAsync(Presences.PutOut(room, session, error.Text ?? $"the room's primary answered {error.Condition.ToXmlName()}"), ct);
+        if (!room.Sessions.Values.Any(s => s.Nick == session.Nick) && room.Roster.TryGetValue(session.Nick, out var entry))
+        {
+            var gone = Presences.UnavailableOf(entry.Presence);
+            await replica.ToJoinedAsync(room, s => LocalView.For(room, gone, s.User, room.SeesJids(s)), ct);
+            room.Roster.Remove(session.Nick);
+            await replica.Store.DeleteOccupantAsync(room, session.Nick, ct);
+        }
+        await ForgetIfEmptyAsync(room, ct);
+    }
+
     /// <summary>The primary will not have this replica (refused, or the room is gone): every local user is told, and the room forgotten.</summary>
     public async ValueTask PutEveryoneOutAsync(ReplicatedRoom room, StanzaError error, CancellationToken ct)
     {
@@ -46,6 +62,7 @@ public sealed class Membership(ReplicaService replica)
             else
             {
                 room.Sessions.Remove(session.User);
+                await replica.Store.DeleteSessionAsync(room, session, ct);
                 await replica.SendAsync(Presences.PutOut(room, session, error.Text ?? $"the room's primary answered {error.Condition.ToXmlName()}"), ct);
             }
         }

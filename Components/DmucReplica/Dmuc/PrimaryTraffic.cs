@@ -12,7 +12,7 @@ namespace XmppGroupChat.DmucReplica.Dmuc;
 /// drop this replica from the room.
 /// </summary>
 public sealed class PrimaryTraffic(
-    ReplicaService replica, Keepalive keepalive, SplitDetector split, Distribution distribution,
+    ReplicaService replica, Keepalive keepalive, SplitDetector split, Membership membership, Distribution distribution,
     Entering entering, Leaving leaving, Submission submission)
 {
     public async ValueTask OnPresenceAsync(XElement presence, CancellationToken ct)
@@ -30,6 +30,9 @@ public sealed class PrimaryTraffic(
                 await split.MarkSplitAsync(room, $"a presence bounced: {error.Condition.ToXmlName()}", ct);
             else if (session is { State: SessionState.Entering })
                 await entering.OnRefusedAsync(room, session, presence, ct);
+            else if (session != null)
+                // Refused when the primary re-admitted it at a netjoin (banned meanwhile, nick taken): it is out.
+                await membership.PutOutAsync(room, session, error, ct);
             return;
         }
         keepalive.HeardFrom(room);

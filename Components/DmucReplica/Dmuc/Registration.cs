@@ -59,7 +59,8 @@ public sealed class Registration(ReplicaService replica, SplitDetector split, Me
             else if (SplitDetector.MeansSplit(refused, StanzaKind.Iq)) await split.MarkSplitAsync(room, $"replicate bounced: {refused.Condition.ToXmlName()}", default);
             else
             {
-                Log.Refused(replica.Logger, room.Primary.ToString(), refused.Condition.ToXmlName(), refused.Text);
+                if (resync.Netjoin) Log.Dropped(replica.Logger, room.Primary.ToString(), refused.Condition.ToXmlName());
+                else Log.Refused(replica.Logger, room.Primary.ToString(), refused.Condition.ToXmlName(), refused.Text);
                 await membership.PutEveryoneOutAsync(room, refused, default);
             }
             return;

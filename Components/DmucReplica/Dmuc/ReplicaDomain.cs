@@ -37,13 +37,13 @@ public static class ReplicaDomain
         var split = new SplitDetector(replica, membership, splitChat);
         var netjoin = new Netjoin(replica);
         var registration = new Registration(replica, split, membership, netjoin);
-        var keepalive = new Keepalive(replica, registration, split, membership);
+        var keepalive = new Keepalive(replica, registration, split);
         var changes = new PresenceChanges(replica);
         var entering = new Entering(replica, registration, new ReplicaHistory(replica), changes, membership);
         var leaving = new Leaving(replica, membership);
         var submission = new Submission(replica, splitChat);
         var distribution = new Distribution(replica, registration);
-        var primary = new PrimaryTraffic(replica, keepalive, split, distribution, entering, leaving, submission);
+        var primary = new PrimaryTraffic(replica, keepalive, split, membership, distribution, entering, leaving, submission);
 
         var domain = replica.Addresses.Domain;
         router.AddServiceDiscovery(

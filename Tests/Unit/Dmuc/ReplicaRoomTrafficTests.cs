@@ -78,9 +78,14 @@ public sealed class ReplicaRoomTrafficTests : ReplicaTestBase
         await H.SendAsync($"<presence from='{Troy}' to='{R}/Troy'><show>dnd</show></presence>");
         var upstream = (await H.SettleAsync()).Single();
         Golden($"<presence from='{Rs(Troy)}' to='{Primary}/Troy'><show>dnd</show></presence>", upstream);
+        // The primary's broadcast (for the replica's other users) and the user's own copy, to its session address.
         await H.SendAsync(Occupant("Troy", extra: "<show>dnd</show>"));
+        Assert.That(await H.SettleAsync(), Is.Empty, "the broadcast copy is not shown to the user it is about");
+        await H.SendAsync($"<presence from='{Primary}/Troy' to='{Rs(Troy)}'><show>dnd</show><x xmlns='{MucUserNs}'><item affiliation='none' role='participant' jid='{Troy}'/>" +
+                          "<status code='110'/></x></presence>");
         var own = (await H.SettleAsync()).Single();
-        Assert.That(To(own, Troy) && Codes(own).Contains("110"), own.ToString());
+        Golden($"<presence from='{R}/Troy' to='{Troy}'><show>dnd</show><x xmlns='{MucUserNs}'><item affiliation='none' role='participant' jid='{Troy}'/>" +
+               "<status code='110'/></x></presence>", own);
 
         // A user entering now sees the updated copy.
         await WizInTheRoomAsync();

@@ -174,16 +174,42 @@ public sealed class ReplicaSplitTests : ReplicaTestBase
     }
 
     [Test]
-    public async Task A_primary_that_lost_the_room_puts_the_local_users_out()
+    public async Task A_primary_that_lost_the_room_puts_the_local_users_out_once_it_says_so_to_the_new_registration()
     {
         await TroyInTheRoomAsync();
         H.Clock.Advance(H.Settings.Keepalive);
         await H.TickAsync();
-        ReplicaHarness.Fail(await H.NextRequestAsync(), StanzaErrorCondition.ItemNotFound, "no such room");
+        ReplicaHarness.Fail(await H.NextRequestAsync(), StanzaErrorCondition.NotAcceptable, "this replica is not registered with the room");
+        var replicate = await H.NextRequestAsync();
+        Assert.That(replicate.Iq.Element(Ns.Dmuc + "replicate")?.Element(Ns.Dmuc + "roster"), Is.Not.Null, "a refused ping leads to registering again");
+        ReplicaHarness.Fail(replicate, StanzaErrorCondition.ItemNotFound, "no such room");
         var gone = await H.WaitForAsync(e => To(e, Troy));
         Assert.That(gone.GetStanzaType(), Is.EqualTo("unavailable"));
         Assert.That(Codes(gone), Is.EqualTo(new[] { "110", "333" }));
         await H.SettleAsync();
         Assert.That(H.Replica.Rooms.All, Is.Empty);
+    }
+    [Test]
+    public async Task A_session_the_primary_refuses_to_restore_at_the_netjoin_is_put_out_and_the_others_see_it_go()
+    {
+        await TroyInTheRoomAsync();
+        await WizInTheRoomAsync();
+        await SplitAsync();
+        H.Clock.Advance(H.Settings.SplitRetry);
+        await H.TickAsync();
+        ReplicaHarness.Answer(await H.NextRequestAsync());
+        var replicate = await H.NextRequestAsync();
+        await AnswerReplicateAsync(replicate, [Occupant("Wumpus", "owner", "moderator"), Occupant("Troy"), Occupant("WiZ")], Subject("The battle of wallops"), [], null);
+        await H.SettleAsync();
+        // The primary had lost WiZ's session and WiZ was banned meanwhile: re-admitting it fails.
+        await H.SendAsync($"<presence from='{Primary}/WiZ' to='{Rs(Wiz)}' type='error'><x xmlns='{MucNs}'/><error type='auth'>" +
+                          "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>you are banned from this room</text></error></presence>");
+        var sent = await H.SettleAsync();
+        var out_ = sent.Single(e => To(e, Wiz));
+        Assert.That(out_.GetStanzaType(), Is.EqualTo("unavailable"));
+        Assert.That(Codes(out_), Is.EqualTo(new[] { "110", "333" }));
+        Assert.That(out_.Element(Ns.Component + "status")!.Value, Is.EqualTo("you are banned from this room"));
+        Assert.That(sent.Single(e => To(e, Troy)).GetStanzaType(), Is.EqualTo("unavailable"));
+        Assert.That(H.Replica.Rooms.All.Single().Sessions.Keys.Select(k => k.ToString()), Is.EqualTo(new[] { Troy }));
     }
 }
