@@ -77,8 +77,7 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
     /// <summary>Stops and starts again on the same files (every acknowledged write is durable, so this is also what kill -9 leaves).</summary>
     public async Task<ReplicaHarness> RestartAsync()
     {
-        foreach (var r in _allRequests) r.Answer.TrySetException(new TimeoutException("process stopped"));
-        await Replica.BackgroundDone;
+        await StopBackgroundAsync("process stopped");
         await _archive.DisposeAsync();
         var again = new ReplicaHarness(_dir, Settings, Clock);
         await again.OpenAsync();
@@ -201,12 +200,22 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
         return answer.Task;
     }
 
+    // Answering may start more background work that sends more requests: until all is done.
+    private async Task StopBackgroundAsync(string why)
+    {
+        while (true)
+        {
+            foreach (var r in _allRequests) r.Answer.TrySetException(new TimeoutException(why));
+            var done = Replica.BackgroundDone;
+            if (await Task.WhenAny(done, Task.Delay(20)) == done) return;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_stopped) return; // restarted: the new instance owns the files
         // Requests nobody answered end as timeouts, so no background work is left waiting.
-        foreach (var r in _allRequests) r.Answer.TrySetException(new TimeoutException("harness stopped"));
-        await Replica.BackgroundDone;
+        await StopBackgroundAsync("harness stopped");
         await _archive.DisposeAsync();
         try { Directory.Delete(_dir, true); } catch (IOException) { }
     }
