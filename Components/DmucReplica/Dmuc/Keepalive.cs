@@ -11,7 +11,7 @@ namespace XmppGroupChat.DmucReplica.Dmuc;
 /// also leads to registering again. A registration that does not complete within the keepalive
 /// time counts as a split.
 /// </summary>
-public sealed class Keepalive(ReplicaService replica, Registration registration, SplitDetector split)
+public sealed class Keepalive(ReplicaService replica, Registration registration, SplitDetector split, Membership membership)
 {
     /// <summary>One look at every room; the host runs it every <see cref="ReplicaSettings.Tick"/>, tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -26,6 +26,9 @@ public sealed class Keepalive(ReplicaService replica, Registration registration,
             {
                 case PrimaryLink.Unregistered when room.Joined.Any():
                     registration.Start(room, again: true); // restored after a restart
+                    break;
+                case PrimaryLink.Unregistered when room.Sessions.Count == 0:
+                    await membership.ForgetIfEmptyAsync(room, ct); // restored with nobody in it
                     break;
                 case PrimaryLink.Registering when room.Resync is { } r && now - r.Started >= keepalive:
                     await split.MarkSplitAsync(room, $"registration not complete within {keepalive.TotalSeconds:0} s", ct);

@@ -37,7 +37,7 @@ public static class ReplicaDomain
         var split = new SplitDetector(replica, membership, splitChat);
         var netjoin = new Netjoin(replica);
         var registration = new Registration(replica, split, membership, netjoin);
-        var keepalive = new Keepalive(replica, registration, split);
+        var keepalive = new Keepalive(replica, registration, split, membership);
         var changes = new PresenceChanges(replica);
         var entering = new Entering(replica, registration, new ReplicaHistory(replica), changes, membership);
         var leaving = new Leaving(replica, membership);
