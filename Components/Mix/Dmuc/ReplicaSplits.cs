@@ -29,7 +29,7 @@ public sealed class ReplicaSplits(DmucPrimary primary)
                 .ToList();
             foreach (var o in away) registration.MarkedAway.Add(o.Nick);
         }
-        Log.Split(primary.Logger, registration.Address.ToString(), room.Jid.ToString(), reason);
+        Log.Split(primary.Logger, registration.Address.ToString(), primary.Muc.RoomJid(room).ToString(), reason);
         var netsplit = new XElement(Ns.Component + "presence", new XElement(Ns.Component + "show", "xa"), new XElement(Ns.Component + "status", "netsplit"));
         foreach (var o in away) await ShowToOthersAsync(room, o, netsplit, registration.Address, ct);
     }
@@ -60,7 +60,7 @@ public sealed class ReplicaSplits(DmucPrimary primary)
             behind = DmucPrimary.SessionsBehind(room, registration.Address);
         }
         foreach (var (occupant, session) in behind) await primary.Occupancy.ExitSessionAsync(room, occupant, session, ct);
-        Log.Dropped(primary.Logger, registration.Address.ToString(), room.Jid.ToString(), behind.Count);
+        Log.Dropped(primary.Logger, registration.Address.ToString(), primary.Muc.RoomJid(room).ToString(), behind.Count);
     }
 
     // A presence of one occupant for everyone but the replica it sits behind, in order with the room's other traffic.
