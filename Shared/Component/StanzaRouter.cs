@@ -19,6 +19,7 @@ public delegate ValueTask StanzaHandler(XElement stanza, CancellationToken cance
 public sealed class StanzaRouter(ILogger logger)
 {
     private readonly Dictionary<(string Type, XName Payload), IqHandler> _iq = new();
+    private readonly List<(Func<XElement, bool>? When, StanzaHandler Handler)> _iqRoutes = new();
     private readonly List<(Func<XElement, bool>? When, StanzaHandler Handler)> _messages = new();
     private readonly List<(Func<XElement, bool>? When, StanzaHandler Handler)> _presences = new();
 
@@ -29,6 +30,18 @@ public sealed class StanzaRouter(ILogger logger)
     {
         if (!_iq.TryAdd((type, payload), handler))
             throw new InvalidOperationException($"an IQ {type} handler for {payload} is already registered");
+        return this;
+    }
+
+    /// <summary>
+    /// Takes the IQs <paramref name="when"/> matches, requests and responses alike, before the
+    /// payload handlers see them. The handler answers a request itself (or throws a
+    /// <see cref="StanzaErrorException"/>): for relays, whose answer arrives later as a response
+    /// that must keep its place in the order of inbound stanzas.
+    /// </summary>
+    public StanzaRouter OnIq(StanzaHandler handler, Func<XElement, bool> when)
+    {
+        _iqRoutes.Add((when, handler));
         return this;
     }
 
@@ -75,7 +88,8 @@ public sealed class StanzaRouter(ILogger logger)
             switch (kind)
             {
                 case StanzaKind.Iq:
-                    await DispatchIqAsync(stanza, sender, cancellationToken);
+                    if (!await RunFirstMatchAsync(_iqRoutes, stanza, cancellationToken))
+                        await DispatchIqAsync(stanza, sender, cancellationToken);
                     break;
                 case StanzaKind.Message:
                     if (!await RunFirstMatchAsync(_messages, stanza, cancellationToken) && !isError)

@@ -58,8 +58,8 @@ public sealed class DmucTests : FederationFixture
     {
         foreach (var domain in new[] { "rogue-replica.gamma.test", "vouch-replica.gamma.test" })
         {
-            var program = ComponentProgram.Start("dmuc-replica", Gamma.Server, secret: null, storagePath: null,
-                $"--Component:Domain={domain}", $"--Dmuc:KeepaliveSeconds={KeepaliveSeconds}");
+            var program = ComponentProgram.Start("dmuc-replica", Gamma.Server,
+                args: [$"--Component:Domain={domain}", $"--Dmuc:KeepaliveSeconds={KeepaliveSeconds}"]);
             _extraReplicas.Add(program);
             if (!await program.Process.WaitForOutputAsync($"as {domain}", TimeSpan.FromSeconds(30)))
                 throw new TimeoutException($"{domain} did not connect:\n{program.Process.Output}");

@@ -103,7 +103,7 @@ public sealed class MixOnServerTests(ServerKind kind) : ServerWithProgramsFixtur
 
         mix.Process.Kill();
         Programs.Remove(mix);
-        var again = ComponentProgram.Start("mix", Server, null, mix.StoragePath);
+        var again = ComponentProgram.Start("mix", Server, storagePath: mix.StoragePath);
         Programs.Add(again);
         await again.WaitConnectedAsync(TimeSpan.FromSeconds(30));
 

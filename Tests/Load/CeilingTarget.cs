@@ -12,7 +12,7 @@ public sealed class CeilingTarget(bool mucIds) : LoadTarget
     public override Jid Room { get; } = Jid.Create(RoomName, LoadServer.CeilingDomain);
     public override int? ComponentPid => _process?.Process.Id;
 
-    public override async Task StartAsync(LoadServer server, CancellationToken ct)
+    public override async Task StartAsync(XmppServer server, CancellationToken ct)
     {
         var self = typeof(CeilingComponent).Assembly.Location;
         _process = ManagedProcess.Start("dotnet",

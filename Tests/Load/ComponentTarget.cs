@@ -16,15 +16,13 @@ public sealed class ComponentTarget : LoadTarget
     public override Jid Room { get; } = Jid.Create(RoomName, MucFaceDomain);
     public override int? ComponentPid => _program?.Process.Process.Id;
 
-    public override async Task StartAsync(LoadServer server, CancellationToken ct)
+    public override async Task StartAsync(XmppServer server, CancellationToken ct)
     {
         try
         {
             // Information, not the tests' Debug: per-stanza logging would be measured as load.
-            // Named arguments: Start also has an overload whose fourth parameter is the storage path.
             // Storage goes in the server's temporary directory, fresh for every run.
-            _program = ComponentProgram.Start("mix", server, secret: null, storagePath: null,
-                extraArgs: ["--Logging:LogLevel:Default=Information"]);
+            _program = ComponentProgram.Start("mix", server, args: ["--Logging:LogLevel:Default=Information"]);
             await _program.WaitConnectedAsync(TimeSpan.FromSeconds(30));
         }
         catch (FileNotFoundException ex)

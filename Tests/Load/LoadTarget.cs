@@ -1,3 +1,4 @@
+using XmppGroupChat.Tests.Integration.Infrastructure;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Load;
@@ -13,7 +14,7 @@ public abstract class LoadTarget : IAsyncDisposable
     public virtual int? ComponentPid => null;
 
     /// <summary>Starts what the room needs; throws <see cref="TargetUnavailableException"/> when it cannot run here.</summary>
-    public virtual Task StartAsync(LoadServer server, CancellationToken ct) => Task.CompletedTask;
+    public virtual Task StartAsync(XmppServer server, CancellationToken ct) => Task.CompletedTask;
     public virtual ValueTask DisposeAsync() => default;
 
     public static LoadTarget Create(TargetKind kind, LoadOptions o) => kind switch

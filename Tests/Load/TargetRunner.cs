@@ -1,3 +1,4 @@
+using XmppGroupChat.Tests.Integration.Infrastructure;
 using System.Diagnostics;
 using XmppGroupChat.Component;
 using XmppGroupChat.Xmpp;
@@ -13,7 +14,7 @@ public static class TargetRunner
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task<TargetResult> RunAsync(LoadServer server, TargetKind kind, LoadOptions o, CancellationToken ct)
+    public static async Task<TargetResult> RunAsync(XmppServer server, TargetKind kind, LoadOptions o, CancellationToken ct)
     {
         var result = new TargetResult(server.Kind, kind);
         await using var target = LoadTarget.Create(kind, o);

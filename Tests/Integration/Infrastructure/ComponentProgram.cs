@@ -23,11 +23,15 @@ public sealed class ComponentProgram : IDisposable
         ? [Server.ComponentDomain("mix"), Server.ComponentDomain("muc")]
         : [Server.ComponentDomain(Name)];
 
-    public static ComponentProgram Start(string name, XmppServer server, string? secret = null, params string[] extraArgs) =>
-        Start(name, server, secret, storagePath: null, extraArgs);
-
-    /// <summary>Starts the program; pass the storage path of an earlier run to start it on the same data.</summary>
-    public static ComponentProgram Start(string name, XmppServer server, string? secret, string? storagePath, params string[] extraArgs)
+    /// <summary>
+    /// Starts the program. One signature with named optional parameters, so a storage path can
+    /// never be taken for a command-line argument or the other way round.
+    /// </summary>
+    /// <param name="secret">the component secret to use instead of the server's (to test a wrong one)</param>
+    /// <param name="storagePath">the storage of an earlier run, to start on the same data; a fresh directory when null</param>
+    /// <param name="args">further command-line settings, e.g. "--Muc:TrustedMirrors:0=mirror.beta.test"</param>
+    public static ComponentProgram Start(string name, XmppServer server, string? secret = null, string? storagePath = null,
+        IReadOnlyList<string>? args = null)
     {
         var (project, assembly) = name switch
         {
@@ -38,7 +42,7 @@ public sealed class ComponentProgram : IDisposable
         };
         var storage = storagePath ?? Path.Combine(server.Directory, "storage-" + name + "-" + Guid.NewGuid().ToString("N")[..6]);
         var domain = server.ComponentDomain(name);
-        string[] args =
+        string[] commandLine =
         [
             RepoPaths.ProgramDll(project, assembly),
             $"--Component:Host={server.Address}",
@@ -48,17 +52,17 @@ public sealed class ComponentProgram : IDisposable
             // Fast reconnects keep the restart tests short; the default cap is 30 s.
             "--Component:ReconnectMaxDelaySeconds=2",
             "--Logging:LogLevel:Default=Debug",
-            .. extraArgs,
+            .. args ?? [],
         ];
         // The secret comes from the environment, the way an admin's service manager would pass it.
         var env = new Dictionary<string, string> { ["Component__Secret"] = secret ?? server.Secret };
         if (name == "mix")
         {
             var muc = server.ComponentDomain("muc");
-            args = [.. args, $"--Muc:Domain={muc}", $"--Muc:Port={server.ComponentPortFor(muc)}",
+            commandLine = [.. commandLine, $"--Muc:Domain={muc}", $"--Muc:Port={server.ComponentPortFor(muc)}",
                 "--Muc:ReconnectMaxDelaySeconds=2"];
         }
-        return new ComponentProgram(name, ManagedProcess.Start("dotnet", args, environment: env), storage, server);
+        return new ComponentProgram(name, ManagedProcess.Start("dotnet", commandLine, environment: env), storage, server);
     }
 
     /// <summary>Waits until every domain of the program has logged that it is connected.</summary>

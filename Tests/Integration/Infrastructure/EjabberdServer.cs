@@ -4,7 +4,10 @@ namespace XmppGroupChat.Tests.Integration.Infrastructure;
 /// ejabberd 23.01 from Debian. ejabberdctl re-runs itself as user 'ejabberd' and reads its own
 /// ctl config, so the instance gets its own ctl config, node name and a directory that user owns.
 /// </summary>
-public sealed class EjabberdServer() : XmppServer("ejabberd")
+/// <param name="editConfig">changes to the rendered samples/ejabberd/ejabberd.yml for this instance only (the load driver adds mod_muc and a listener)</param>
+/// <param name="extraComponentDomains">further component domains whose listeners must be up before the server counts as started</param>
+public sealed class EjabberdServer(Func<EjabberdServer, string, string>? editConfig = null, IReadOnlyList<string>? extraComponentDomains = null)
+    : XmppServer("ejabberd")
 {
     private ManagedProcess? _process;
     private readonly string _node = $"xgc{Guid.NewGuid():N}"[..12] + "@localhost";
@@ -48,13 +51,14 @@ public sealed class EjabberdServer() : XmppServer("ejabberd")
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "db"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "logs"));
         var yml = Path.Combine(Directory, "ejabberd.yml");
-        await File.WriteAllTextAsync(yml, Render("ejabberd/ejabberd.yml"));
+        var config = Render("ejabberd/ejabberd.yml");
+        await File.WriteAllTextAsync(yml, editConfig is null ? config : editConfig(this, config));
         await File.WriteAllTextAsync(Path.Combine(Directory, "ejabberdctl.cfg"),
             $"EJABBERD_CONFIG_PATH={yml}\nERLANG_NODE={_node}\n");
         await ManagedProcess.RunAsync("chown", ["-R", "ejabberd", Directory], TimeSpan.FromSeconds(10));
         _process = ManagedProcess.Start("ejabberdctl", [.. CtlArgs, "foreground"]);
         await FreePort.WaitListeningAsync(C2sPort, TimeSpan.FromSeconds(60), () => Log);
-        foreach (var domain in ComponentDomains)
+        foreach (var domain in ComponentDomains.Concat(extraComponentDomains ?? []))
             await FreePort.WaitListeningAsync(ComponentPortFor(domain), TimeSpan.FromSeconds(10), () => Log);
     }
 

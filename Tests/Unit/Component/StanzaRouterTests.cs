@@ -131,4 +131,26 @@ public sealed class StanzaRouterTests
         _router.OnIqGet(Ns.Ping + "ping", (_, _) => ValueTask.FromResult<XElement?>(null));
         Assert.Throws<InvalidOperationException>(() => _router.OnIqGet(Ns.Ping + "ping", (_, _) => ValueTask.FromResult<XElement?>(null)));
     }
+
+    [Test]
+    public async Task An_iq_route_takes_requests_and_responses_before_the_payload_handlers_and_answers_itself()
+    {
+        var routed = new List<string>();
+        _router.OnIqGet(Ns.Ping + "ping", (_, _) => ValueTask.FromResult<XElement?>(null));
+        _router.OnIq((iq, _) => { routed.Add(iq.GetId()!); return ValueTask.CompletedTask; }, iq => iq.GetTo()!.Local != null);
+
+        Assert.That(await Dispatch("<iq xmlns='jabber:component:accept' type='get' id='r1' from='a@b/c' to='room@mix.test'><ping xmlns='urn:xmpp:ping'/></iq>"), Is.Null);
+        Assert.That(await Dispatch("<iq xmlns='jabber:component:accept' type='result' id='r2' from='a@b/c' to='room@mix.test/x'/>"), Is.Null);
+        Assert.That(routed, Is.EqualTo(new[] { "r1", "r2" }), "the route answers (or not) by itself");
+        Assert.That(await Dispatch("<iq xmlns='jabber:component:accept' type='get' id='r3' from='a@b/c' to='mix.test'><ping xmlns='urn:xmpp:ping'/></iq>"),
+            Is.Not.Null, "other IQs still reach the payload handlers");
+    }
+
+    [Test]
+    public async Task An_iq_route_that_throws_a_stanza_error_has_the_request_refused()
+    {
+        _router.OnIq((_, _) => throw new StanzaErrorException(StanzaErrorCondition.NotAcceptable), _ => true);
+        Assert.That(ConditionOf(await Dispatch("<iq xmlns='jabber:component:accept' type='get' id='e1' from='a@b/c' to='room@mix.test'><q xmlns='urn:x'/></iq>")),
+            Is.EqualTo(StanzaErrorCondition.NotAcceptable));
+    }
 }

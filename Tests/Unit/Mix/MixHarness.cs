@@ -100,6 +100,13 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         else await _router.DispatchAsync(e, this, CancellationToken.None);
     }
 
+    /// <summary>Dispatches a stanza that is already an element (for example one another component under test sent).</summary>
+    public async Task DispatchAsync(XElement e)
+    {
+        if (e.GetTo()?.Domain == MucService.Domain) await _mucRouter.DispatchAsync(e, _mucSender, CancellationToken.None);
+        else await _router.DispatchAsync(e, this, CancellationToken.None);
+    }
+
     /// <summary>Sends an IQ and returns the response (result or error) addressed back to its id.</summary>
     public async Task<XElement> IqAsync(string xml)
     {

@@ -64,7 +64,7 @@ public sealed class FederatedServer : IAsyncDisposable
     /// <summary>Starts one of the suite's programs against this server and waits until it is connected.</summary>
     public async Task<ComponentProgram> StartProgramAsync(string name, params string[] args)
     {
-        var program = ComponentProgram.Start(name, Server, null, args);
+        var program = ComponentProgram.Start(name, Server, args: args);
         lock (_programs) _programs.Add(program);
         await program.WaitConnectedAsync(ConnectTimeout);
         return program;

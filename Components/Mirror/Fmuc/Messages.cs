@@ -1,0 +1,123 @@
+using System.Xml.Linq;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mirror.Fmuc;
+
+/// <summary>
+/// Messages both ways. A local user's message goes upstream from their session's proxy JID
+/// with its id and payload: a groupchat to the room, a private message to room/Nick. Normally
+/// nothing is delivered locally until the master's copy comes back; fire-and-forget adds
+/// &lt;nomirror/&gt;, delivers to the local users at once and drops the echo a plain MUC sends
+/// anyway. The master's messages are delivered like its presences (proxy bare JID: every local
+/// user; proxy full JID: that session), and its groupchat messages are kept as local history.
+/// </summary>
+public sealed class Messages(MirrorService mirror)
+{
+    public async ValueTask OnUserMessageAsync(XElement message, Jid user, Jid master, Jid to, CancellationToken ct)
+    {
+        if (!mirror.Settings.Serves(user))
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "this mirror serves users of " + string.Join(", ", mirror.Settings.Users)));
+        var room = mirror.Find(master);
+        var session = room?.FindByLocal(user);
+        if (room is null || session is not { State: SessionState.Joined })
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send messages to the room"));
+
+        var upstreamTo = to.Resource is null ? room.Master : room.Master.WithResource(to.Resource);
+        var payload = MirrorService.UserPayload(message).ToList();
+        var fireAndForget = room.FireAndForget && to.Resource is null && message.GetStanzaType() == StanzaType.Groupchat &&
+                            message.Element(message.Name.Namespace + "body") != null;
+        if (!fireAndForget)
+        {
+            await mirror.SendUpstreamAsync(MirrorService.Readdressed(message, session.ProxyJid, upstreamTo, payload), ct);
+            return;
+        }
+
+        // The id is how a plain MUC's echo is recognised, so the message needs one.
+        var id = message.GetId() ?? Stanza.NewId();
+        room.NoMirrorIds.Add(EchoKey(session.Nick, id));
+        var upstream = MirrorService.Readdressed(message, session.ProxyJid, upstreamTo, payload, id);
+        upstream.Add(new XElement(Ns.Fmuc + "nomirror"));
+        await mirror.SendUpstreamAsync(upstream, ct);
+
+        var local = MirrorService.Readdressed(message, room.Proxy.WithResource(session.Nick), session.Local, payload, id);
+        room.History.Add(local, DateTimeOffset.UtcNow, HistoryKey(local));
+        foreach (var s in room.Joined.ToList())
+        {
+            var copy = new XElement(local);
+            copy.SetAttributeValue("to", s.Local.ToString());
+            await mirror.DeliverAsync(copy, ct);
+        }
+    }
+
+    public async ValueTask OnMasterMessageAsync(XElement message, Jid master, Jid to, CancellationToken ct)
+    {
+        var isError = message.IsErrorType();
+        var room = mirror.Find(master);
+        var session = to.Resource is null ? null : room?.FindBySid(to.Resource);
+        if (room is null || (to.Resource != null && session is null))
+        {
+            if (isError) return;
+            // Tells a master that still counts this address as an occupant (say, after a restart
+            // of the mirror) that it is gone, so the link stops carrying the room (XEP-0045 §service-error-kick).
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "no local user is in this room through this address"));
+        }
+        if (session is { State: SessionState.Leaving } || (isError && session is null))
+        {
+            MirrorLog.Dropped(mirror.Logger, "message", (string?)message.Attribute("from"), to.ToString(),
+                isError ? "an error to the proxy room, which sends nothing" : "the session is leaving");
+            return;
+        }
+
+        var from = message.GetFrom()!;
+        if (message.GetStanzaType() == StanzaType.Groupchat)
+        {
+            if (from.Resource != null && room.NoMirrorIds.Contains(EchoKey(from.Resource, message.GetId())))
+            {
+                MirrorLog.Dropped(mirror.Logger, "message", from.ToString(), to.ToString(), "the echo of a fire-and-forget message");
+                return;
+            }
+            NoteAnonymityChange(message, session is null ? room.Sessions : [session]);
+            var ns = message.Name.Namespace;
+            if (message.Element(ns + "body") != null && message.Element(ns + "subject") is null && (session is null || session == room.Recorder))
+            {
+                var local = new XElement(message);
+                local.SetAttributeValue("from", room.ToProxy(from).ToString());
+                room.History.Add(local, DateTimeOffset.UtcNow, HistoryKey(local));
+            }
+        }
+
+        if (session != null)
+        {
+            await mirror.DeliverAsync(LocalCopy.For(message, room, session, broadcast: false), ct);
+            return;
+        }
+        foreach (var s in room.Joined.ToList())
+            await mirror.DeliverAsync(LocalCopy.For(message, room, s, broadcast: true), ct);
+    }
+
+    /// <summary>The mirror's own history for a joiner it asked the master none for.</summary>
+    public async ValueTask ReplayHistoryAsync(ProxyRoom room, ProxySession session, HistoryReplay replay, CancellationToken ct)
+    {
+        foreach (var message in room.History.Replay(replay.Request, room.Proxy, session.Local, DateTimeOffset.UtcNow))
+            await mirror.DeliverAsync(message, ct);
+    }
+
+    // Status 172: the room now shows real JIDs to everyone; 173 and 174: it no longer does.
+    private static void NoteAnonymityChange(XElement message, IEnumerable<ProxySession> sessions)
+    {
+        var codes = LocalCopy.StatusCodes(message).ToList();
+        bool? nonAnonymous = codes.Contains("172") ? true : codes.Contains("173") || codes.Contains("174") ? false : null;
+        if (nonAnonymous is not { } value) return;
+        foreach (var s in sessions) s.NonAnonymous = value;
+    }
+
+    private static string EchoKey(string nick, string? id) => nick + "\n" + id;
+
+    // One copy of a message in the history, however many sessions a plain MUC sent it to.
+    private static string? HistoryKey(XElement local)
+    {
+        var stanzaId = local.Elements(Ns.StanzaId + "stanza-id").FirstOrDefault()?.Attribute("id")?.Value;
+        if (stanzaId != null) return "stanza-id\n" + stanzaId;
+        return local.GetId() is { } id ? $"{(string?)local.Attribute("from")}\n{id}" : null;
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace XmppGroupChat.Mirror.Fmuc;
+
+/// <summary>The mirror's log events, with stable ids (4001…). Per-room and per-stanza events are Debug.</summary>
+internal static partial class MirrorLog
+{
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "{Domain}: mirroring rooms for users of {Users}; fire-and-forget {FireAndForget} ({Overrides} room override(s)); {HistorySize} message(s) of local history per room")]
+    public static partial void Configured(ILogger logger, string domain, string users, bool fireAndForget, int overrides, int historySize);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "now mirroring {Room} as {Proxy} (fire-and-forget {FireAndForget})")]
+    public static partial void RoomMirrored(ILogger logger, string room, string proxy, bool fireAndForget);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "no longer mirroring {Room}: its last local session is gone")]
+    public static partial void RoomForgotten(ILogger logger, string room);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "{Room} refused {User}: <{Condition}/> {Text}")]
+    public static partial void JoinRefused(ILogger logger, string room, string user, string condition, string? text);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "a delivery to {User} from {Room} bounced (<{Condition}/>); left the room for that session")]
+    public static partial void ClientGone(ILogger logger, string user, string room, string condition);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Debug, Message = "dropped {Kind} from {From} to {To}: {Reason}")]
+    public static partial void Dropped(ILogger logger, string kind, string? from, string? to, string reason);
+}

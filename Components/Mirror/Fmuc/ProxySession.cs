@@ -1,0 +1,49 @@
+using System.Xml.Linq;
+using XmppGroupChat.Xmpp;
+
+namespace XmppGroupChat.Mirror.Fmuc;
+
+/// <summary>Where a local session stands with the master room.</summary>
+public enum SessionState
+{
+    /// <summary>The join went upstream; the master's self-presence has not come back yet.</summary>
+    Joining,
+
+    /// <summary>In the room: receives the room's traffic.</summary>
+    Joined,
+
+    /// <summary>Its unavailable went upstream; waiting for the master's self-unavailable.</summary>
+    Leaving,
+}
+
+/// <summary>
+/// One local client in one proxy room: its real full JID, its nick, and the proxy full JID that
+/// stands for it at the master (room\40muc.alpha.test@mirror.beta.test/&lt;sid&gt;).
+/// </summary>
+public sealed class ProxySession(Jid local, string nick, Jid proxyJid, long joinOrder)
+{
+    public Jid Local { get; } = local;
+    public string Nick { get; set; } = nick;
+    public Jid ProxyJid { get; } = proxyJid;
+    public string Sid => ProxyJid.Resource!;
+
+    /// <summary>Orders sessions by when they joined: the oldest one records a plain MUC's history.</summary>
+    public long JoinOrder { get; set; } = joinOrder;
+
+    public SessionState State { get; set; } = SessionState.Joining;
+
+    /// <summary>The role in the user's last self-presence (none until it arrives).</summary>
+    public string Role { get; set; } = "none";
+
+    /// <summary>The room shows real JIDs to everyone (status 100 on entering, 172 later; 173/174 undo it).</summary>
+    public bool NonAnonymous { get; set; }
+
+    /// <summary>The user's &lt;history/&gt; request, kept while the mirror, not the master, owes the history.</summary>
+    public HistoryReplay? PendingReplay { get; set; }
+
+    /// <summary>Whether a jid attribute in a broadcast copy may stay for this user (XEP-0045 §enter-nonanon, §enter-semianon).</summary>
+    public bool SeesJids => NonAnonymous || Role == "moderator";
+}
+
+/// <summary>History the mirror owes a joiner: what they asked for (null: no &lt;history/&gt; element).</summary>
+public sealed record HistoryReplay(XElement? Request);
