@@ -9,10 +9,19 @@ namespace XmppGroupChat.DmucReplica.Dmuc;
 /// local users who missed it, and what the primary lacks resubmitted in order with its original time;
 /// enters queued while registering go; presence changed during the split is sent. Caller holds the gate.
 /// </summary>
-public sealed class Netjoin(ReplicaService replica)
+public sealed class Netjoin(ReplicaService replica, Membership membership)
 {
     public async ValueTask ApplyAsync(ReplicatedRoom room, Resync resync, CancellationToken ct)
     {
+        // Sessions whose leave the primary never confirmed were not listed: the primary has let them go.
+        foreach (var leaving in room.Sessions.Values.Where(s => s.State == SessionState.Leaving).ToList())
+        {
+            room.Sessions.Remove(leaving.User);
+            await replica.Store.DeleteSessionAsync(room, leaving, ct);
+            var shown = leaving.Self ?? Stanza.Presence(room.Primary.WithResource(leaving.Nick), null);
+            await replica.SendAsync(LocalView.For(room, Presences.UnavailableOf(shown), leaving.User, seesJids: true, addCodes: [110]), ct);
+        }
+
         var changes = RosterReconcile.Diff(room.Roster, resync.Roster);
         room.Roster.Clear();
         foreach (var (nick, entry) in resync.Roster) room.Roster[nick] = entry;
@@ -60,6 +69,8 @@ public sealed class Netjoin(ReplicaService replica)
             await replica.SendAsync(Upstream.Status(room, changed), ct);
         }
 
+        await membership.ForgetIfEmptyAsync(room, ct);
+        if (room.Forgotten) return;
         if (resync.Netjoin) Log.Netjoin(replica.Logger, room.Primary.ToString(), plan.Deliver.Count, plan.Submit.Count, plan.Confirmed.Count);
         else Log.Registered(replica.Logger, room.Primary.ToString(), room.Address.ToString(), room.Roster.Count, plan.Record.Count);
     }

@@ -35,7 +35,7 @@ public static class ReplicaDomain
         var membership = new Membership(replica);
         var splitChat = new SplitChat(replica);
         var split = new SplitDetector(replica, membership, splitChat);
-        var netjoin = new Netjoin(replica);
+        var netjoin = new Netjoin(replica, membership);
         var registration = new Registration(replica, split, membership, netjoin);
         var keepalive = new Keepalive(replica, registration, split, membership);
         var changes = new PresenceChanges(replica);

@@ -212,4 +212,25 @@ public sealed class ReplicaSplitTests : ReplicaTestBase
         Assert.That(sent.Single(e => To(e, Troy)).GetStanzaType(), Is.EqualTo("unavailable"));
         Assert.That(H.Replica.Rooms.All.Single().Sessions.Keys.Select(k => k.ToString()), Is.EqualTo(new[] { Troy }));
     }
+    [Test]
+    public async Task A_primary_that_restarted_gets_the_sessions_again_and_an_unconfirmed_leave_completes()
+    {
+        await TroyInTheRoomAsync();
+        await WizInTheRoomAsync();
+        await H.SendAsync($"<presence from='{Wiz}' to='{R}/WiZ' type='unavailable'/>");
+        Assert.That((await H.SettleAsync()).Single().GetStanzaType(), Is.EqualTo("unavailable"), "the leave goes to the primary");
+        // The primary restarted: it never confirms the leave, and refuses the replica's next ping.
+        H.Clock.Advance(H.Settings.Keepalive);
+        await H.TickAsync();
+        ReplicaHarness.Fail(await H.NextRequestAsync(), StanzaErrorCondition.NotAcceptable, "this replica is not registered with the room: send replicate");
+        var replicate = await H.NextRequestAsync();
+        Assert.That(replicate.Iq.Descendants(Ns.Dmuc + "user").Select(u => (string?)u.Attribute("jid")), Is.EqualTo(new[] { Troy }),
+            "a session on its way out is not listed");
+        await AnswerReplicateAsync(replicate, [Occupant("Wumpus", "owner", "moderator"), Occupant("Troy")], Subject("The battle of wallops"), [], null);
+        var out_ = await H.WaitForAsync(e => To(e, Wiz));
+        Assert.That(out_.GetStanzaType(), Is.EqualTo("unavailable"));
+        Assert.That(Codes(out_), Does.Contain("110"));
+        await H.SettleAsync();
+        Assert.That(H.Replica.Rooms.All.Single().Sessions.Keys.Select(k => k.ToString()), Is.EqualTo(new[] { Troy }));
+    }
 }
