@@ -10,6 +10,8 @@ var builder = ComponentApp.CreateBuilder(args, "mix");
 builder.Services.AddSingleton<RoomHost>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<RoomHost>());
 builder.AddStartupTask((sp, ct) => sp.GetRequiredService<RoomHost>().OpenAsync(ct));
+builder.Services.AddSingleton<XmppGroupChat.Mix.Dmuc.DmucKeepaliveService>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<XmppGroupChat.Mix.Dmuc.DmucKeepaliveService>());
 builder.AddLink(ComponentSettings.Read, MixDomain.Configure);
 builder.AddLink(config => ComponentSettings.ReadSecondary(config, "Muc", "muc"), MucDomain.Configure);
 return await builder.RunAsync();

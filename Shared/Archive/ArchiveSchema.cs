@@ -69,6 +69,23 @@ internal static class ArchiveSchema
         CREATE INDEX messages_by_sender ON messages (archive, sender, seq);
         CREATE INDEX messages_by_stamp ON messages (archive, stamp);
         """,
+        """
+        -- A relay's copy of rooms hosted elsewhere (IRelayRoomStore): one state element per room,
+        -- and keyed entries by kind. seq keeps each kind in the order its entries were first saved
+        -- (an upsert keeps the row, so a replaced value keeps its place).
+        CREATE TABLE relay_rooms (
+            room  TEXT NOT NULL PRIMARY KEY,
+            state BLOB NOT NULL                     -- StoredStanza form of the state element
+        );
+        CREATE TABLE relay_entries (
+            seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+            room  TEXT NOT NULL REFERENCES relay_rooms (room) ON DELETE CASCADE,
+            kind  TEXT NOT NULL,
+            key   TEXT NOT NULL,
+            value BLOB NOT NULL,                    -- StoredStanza form of the entry element
+            UNIQUE (room, kind, key)
+        );
+        """,
     ];
 
     /// <summary>Brings the file to <see cref="CurrentVersion"/>; returns the version it is at.</summary>

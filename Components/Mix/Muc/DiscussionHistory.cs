@@ -31,7 +31,8 @@ public sealed class DiscussionHistory(MucService muc)
             if (m.Retracted) continue;
             XElement shown;
             lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, MucService.RealJidOf(room, to)));
-            shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
+            // A message written during a DMUC2 split already carries the time it was written.
+            if (shown.Element(Ns.Delay + "delay") is null) shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
             messages.Add(shown);
         }
         if (maxChars is { } limit)

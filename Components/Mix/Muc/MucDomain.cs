@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
 using XmppGroupChat.Hosting;
+using XmppGroupChat.Mix.Dmuc;
 using XmppGroupChat.Mix.Fmuc;
 using XmppGroupChat.Mix.Mam;
 using XmppGroupChat.Mix.Mix;
@@ -25,11 +26,14 @@ public static class MucDomain
         var serves = mirrors.ToDictionary(m => m, m => (IReadOnlyList<string>)config.ReadList($"Muc:MirrorServes:{m}"), StringComparer.OrdinalIgnoreCase);
         muc.Relays.Add(new TrustedMirrors(mirrors, logger, serves));
         if (mirrors.Count > 0) XmppGroupChat.Mix.Log.TrustingMirrors(logger, string.Join(", ", mirrors));
-        host.MucFace = Wire(router, muc);
+        host.MucFace = Wire(router, muc, DmucSettings.Read(config));
+        if (muc.Dmuc != null) services.GetService<DmucKeepaliveService>()?.Attach(muc.Dmuc);
     }
 
     /// <summary>Registers every MUC handler; returns the message path the MIX face delivers through.</summary>
-    public static RoomMessages Wire(StanzaRouter router, MucService muc)
+    /// <param name="dmuc">DMUC2 replicas to trust; with any, the room host is also their primary.</param>
+    /// <param name="clock">The DMUC2 keepalive's clock (tests move it by hand).</param>
+    public static RoomMessages Wire(StanzaRouter router, MucService muc, DmucSettings? dmuc = null, TimeProvider? clock = null)
     {
         var faces = new ParticipantsAsOccupants(muc);
         // Program.cs adds the MIX link first, so the MIX face is wired by now.
@@ -39,6 +43,8 @@ public static class MucDomain
             mix.NickHeldElsewhere = (room, nick, user) => room.FindOccupant(nick) is { } o && !o.BareJid.Equals(user);
         }
         var occupancy = new Occupancy(muc, new DiscussionHistory(muc), faces);
+        // First, so a replica's bounces and resubmissions reach the primary before the core handlers.
+        if (dmuc is { Replicas.Count: > 0 }) muc.Dmuc = DmucPrimary.Wire(router, muc, occupancy, faces, dmuc, clock ?? TimeProvider.System);
         var messages = new RoomMessages(muc, occupancy);
         new RoomDiscovery(muc).Register(router);
         occupancy.Register(router);

@@ -39,6 +39,9 @@ public sealed class MucService(
 
     /// <summary>The mirrors and replicas whose word about their users this room host takes (FMUC, DMUC2).</summary>
     public RelayTrust Relays { get; } = relays ?? new RelayTrust();
+
+    /// <summary>The DMUC2 primary, when replicas are configured (Dmuc:Replicas).</summary>
+    public Dmuc.DmucPrimary? Dmuc { get; set; }
     public Jid Domain => sender.Domain;
 
     /// <summary>The room's address on this face.</summary>

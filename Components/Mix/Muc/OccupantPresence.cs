@@ -58,6 +58,7 @@ public static class OccupantPresence
                 }
                 relays ??= new Dictionary<Jid, int>();
                 var address = behind.Relay.Address;
+                if (room.SplitRelays.Contains(address)) continue; // a split replica hears nothing until its netjoin
                 if (relays.TryGetValue(address, out var at))
                     listeners[at] = listeners[at] with { SeesJids = listeners[at].SeesJids || sees };
                 else

@@ -84,7 +84,11 @@ public sealed class RoomDiscovery(MucService muc)
         var from = iq.GetFrom()!;
         if (to.Equals(muc.Domain)) return ValueTask.FromResult<XElement?>(null);
         var room = muc.FindRoom(iq) ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "no such room"));
-        if (to.Resource is null) return ValueTask.FromResult<XElement?>(null);
+        if (to.Resource is null)
+        {
+            muc.Dmuc?.Traffic.OnRoomPing(room, from); // a replica's keepalive: refused if it must register (again)
+            return ValueTask.FromResult<XElement?>(null);
+        }
         lock (room.Sync)
         {
             var me = room.FindOccupantBySession(from);

@@ -57,7 +57,7 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
             XElement template;
             lock (room.Sync) template = ForOccupants(muc, room, archived, group.Key.SeesJids);
             if (group.Key.Replica)
-                template.Add(new XElement(Ns.Dmuc + "x", new Delay(archived.Stamp, (string?)template.Attribute("from")).ToElement()));
+                template.Add(Dmuc.ReplicaCopy.DmucElement(archived, template));
             yield return new DeliveryGroup(template, group.Select(a => a.Session).ToList(), muc.Sender);
         }
     }

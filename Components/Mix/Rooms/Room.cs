@@ -38,6 +38,9 @@ public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
         NoEcho[messageId] = mirror;
     }
 
+    /// <summary>DMUC2 replicas split from this room (their room addresses): no broadcast goes to them until they register again.</summary>
+    public HashSet<Jid> SplitRelays { get; } = new();
+
     public IReadOnlyCollection<Occupant> Occupants => _occupants.Values;
     public Occupant? FindOccupant(string nick) => _occupants.GetValueOrDefault(nick);
     public Occupant? FindOccupantBySession(Jid fullJid) => _occupants.Values.FirstOrDefault(o => o.Sessions.ContainsKey(fullJid));

@@ -41,12 +41,21 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     /// <summary>The MUC face's service, to configure what the program reads from configuration (trusted relays).</summary>
     public XmppGroupChat.Mix.Muc.MucService Muc { get; private set; } = null!;
 
-    public static async Task<MixHarness> StartAsync(string? directory = null)
+    public static async Task<MixHarness> StartAsync(string? directory = null, XmppGroupChat.Mix.Dmuc.DmucSettings? dmuc = null)
     {
-        var h = new MixHarness();
+        var h = new MixHarness { _dmuc = dmuc };
         await h.OpenAsync(directory ?? h._dir);
         return h;
     }
+
+    private XmppGroupChat.Mix.Dmuc.DmucSettings? _dmuc;
+
+    /// <summary>The DMUC2 keepalive's clock, moved by the test.</summary>
+    public XmppGroupChat.Tests.Unit.Dmuc.ManualClock Clock { get; } = new();
+
+    /// <summary>IQs the MUC face sent and awaits (the DMUC2 primary's pings), oldest first, until the test answers them.</summary>
+    public ConcurrentQueue<(XElement Iq, TaskCompletionSource<XElement> Answer)> Requests { get; } = new();
+    private readonly ConcurrentBag<TaskCompletionSource<XElement>> _allRequests = [];
 
     public string Directory => _dir;
 
@@ -64,12 +73,12 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
         MixDomain.Wire(_router, mix);
 
         // The MUC face of the same rooms, on its own "link".
-        _mucSender = new FaceSender(MucService, _sent);
+        _mucSender = new FaceSender(MucService, _sent, this);
         _mucRouter = new StanzaRouter(Log);
         var muc = new XmppGroupChat.Mix.Muc.MucService(Rooms, _archive, broadcaster, _mucSender, () => mix,
             new MixSettings(["test"], "muc.test", "mix.test"), Invitations.LoadOrCreateKey(Path.Combine(dir, "occupant-id.key")), NullLogger.Instance);
         Muc = muc;
-        var mucMessages = XmppGroupChat.Mix.Muc.MucDomain.Wire(_mucRouter, muc);
+        var mucMessages = XmppGroupChat.Mix.Muc.MucDomain.Wire(_mucRouter, muc, _dmuc, Clock);
         mix.OtherFaces = (room, archived) => mucMessages.Deliveries(room, archived);
     }
 
@@ -158,7 +167,7 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     public async Task<MixHarness> RestartAsync()
     {
         await DisposeCoreAsync(deleteFiles: false);
-        var again = new MixHarness();
+        var again = new MixHarness { _dmuc = _dmuc };
         await again.OpenAsync(_dir);
         again.TakeOver(_dir);
         return again;
@@ -169,6 +178,14 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
 
     private async Task DisposeCoreAsync(bool deleteFiles)
     {
+        // Requests nobody answered end as timeouts, so no background work is left waiting.
+        // (Answering may start more background work that sends more requests: until all is done.)
+        while (Muc.Dmuc is { } dmuc)
+        {
+            foreach (var r in _allRequests) r.TrySetException(new TimeoutException("harness stopped"));
+            var done = dmuc.BackgroundDone;
+            if (await Task.WhenAny(done, Task.Delay(20)) == done) break;
+        }
         _stop.Cancel();
         await _delivery;
         await _archive.DisposeAsync();
@@ -181,7 +198,7 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     public ValueTask DisposeAsync() => new(DisposeCoreAsync(deleteFiles: true));
 
     /// <summary>A recording sender for another face's domain, sharing the harness's outbox.</summary>
-    private sealed class FaceSender(Jid domain, ConcurrentQueue<XElement> sent) : IStanzaSender
+    private sealed class FaceSender(Jid domain, ConcurrentQueue<XElement> sent, MixHarness harness) : IStanzaSender
     {
         public Jid Domain => domain;
 
@@ -203,7 +220,15 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        public Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("the MUC face sends no requests of its own");
+        public Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        {
+            if (!ComponentLink.IsInDomain((string?)iq.Attribute("from") ?? "", domain.Domain))
+                throw new ArgumentException("request from outside the domain: " + iq);
+            if (iq.GetId() is null) iq.SetAttributeValue("id", Stanza.NewId());
+            var answer = new TaskCompletionSource<XElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+            harness._allRequests.Add(answer);
+            harness.Requests.Enqueue((new XElement(iq), answer));
+            return answer.Task;
+        }
     }
 }

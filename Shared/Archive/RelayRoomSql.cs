@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+using System.Xml.Linq;
+
+namespace XmppGroupChat.Archive;
+
+/// <summary>The relay room store's statements: writes on the writer thread, reads on a read session.</summary>
+internal static class RelayRoomSql
+{
+    public static void SaveRoom(ArchiveWriter writer, string room, XElement state)
+    {
+        var command = writer.Command(
+            "INSERT INTO relay_rooms (room, state) VALUES ($room, $state) ON CONFLICT (room) DO UPDATE SET state = excluded.state",
+            p =>
+            {
+                p.Add("$room", SqliteType.Text);
+                p.Add("$state", SqliteType.Blob);
+            });
+        command.Parameters[0].Value = room;
+        command.Parameters[1].Value = StoredStanza.Encode(state);
+        command.ExecuteNonQuery();
+    }
+
+    public static void DeleteRoom(ArchiveWriter writer, string room)
+    {
+        // Entries go with it (ON DELETE CASCADE).
+        var command = writer.Command("DELETE FROM relay_rooms WHERE room = $room", p => p.Add("$room", SqliteType.Text));
+        command.Parameters[0].Value = room;
+        command.ExecuteNonQuery();
+    }
+
+    public static void SaveEntry(ArchiveWriter writer, string room, RelayEntry entry)
+    {
+        var command = writer.Command(
+            "INSERT INTO relay_entries (room, kind, key, value) VALUES ($room, $kind, $key, $value) " +
+            "ON CONFLICT (room, kind, key) DO UPDATE SET value = excluded.value",
+            p =>
+            {
+                p.Add("$room", SqliteType.Text);
+                p.Add("$kind", SqliteType.Text);
+                p.Add("$key", SqliteType.Text);
+                p.Add("$value", SqliteType.Blob);
+            });
+        command.Parameters[0].Value = room;
+        command.Parameters[1].Value = entry.Kind;
+        command.Parameters[2].Value = entry.Key;
+        command.Parameters[3].Value = StoredStanza.Encode(entry.Value);
+        try
+        {
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SQLitePCL.raw.SQLITE_CONSTRAINT)
+        {
+            // The upsert cannot break the unique key, so this is the foreign key.
+            throw new InvalidOperationException($"Cannot save entry '{entry.Kind}/{entry.Key}': the relayed room {room} is not stored (SaveRelayRoomAsync first).", e);
+        }
+    }
+
+    public static void DeleteEntry(ArchiveWriter writer, string room, string kind, string key)
+    {
+        var command = writer.Command("DELETE FROM relay_entries WHERE room = $room AND kind = $kind AND key = $key", p =>
+        {
+            p.Add("$room", SqliteType.Text);
+            p.Add("$kind", SqliteType.Text);
+            p.Add("$key", SqliteType.Text);
+        });
+        command.Parameters[0].Value = room;
+        command.Parameters[1].Value = kind;
+        command.Parameters[2].Value = key;
+        command.ExecuteNonQuery();
+    }
+
+    public static void ReplaceEntries(ArchiveWriter writer, string room, string kind, IReadOnlyList<RelayEntry> entries)
+    {
+        var delete = writer.Command("DELETE FROM relay_entries WHERE room = $room AND kind = $kind", p =>
+        {
+            p.Add("$room", SqliteType.Text);
+            p.Add("$kind", SqliteType.Text);
+        });
+        delete.Parameters[0].Value = room;
+        delete.Parameters[1].Value = kind;
+        delete.ExecuteNonQuery();
+        // Inside the operation's savepoint: a failure part-way leaves the old entries in place.
+        foreach (var entry in entries)
+            SaveEntry(writer, room, entry with { Kind = kind });
+    }
+
+    public static IReadOnlyList<RelayRoomRecord> LoadRooms(ReadSession session)
+    {
+        // One read transaction: rooms and entries are one consistent snapshot.
+        using var transaction = session.Connection.BeginTransaction(deferred: true);
+        var entries = new Dictionary<string, List<RelayEntry>>(StringComparer.Ordinal);
+        using (var command = session.Connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT room, kind, key, value FROM relay_entries ORDER BY room, seq";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var room = reader.GetString(0);
+                if (!entries.TryGetValue(room, out var list))
+                    entries.Add(room, list = []);
+                list.Add(new RelayEntry(reader.GetString(1), reader.GetString(2), StoredStanza.Decode(reader.GetFieldValue<byte[]>(3))));
+            }
+        }
+        var rooms = new List<RelayRoomRecord>();
+        using (var command = session.Connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = "SELECT room, state FROM relay_rooms ORDER BY room";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var room = reader.GetString(0);
+                rooms.Add(new RelayRoomRecord(room, StoredStanza.Decode(reader.GetFieldValue<byte[]>(1)),
+                    entries.TryGetValue(room, out var list) ? list : []));
+            }
+        }
+        transaction.Commit();
+        return rooms;
+    }
+}
