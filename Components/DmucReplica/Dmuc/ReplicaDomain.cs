@@ -14,7 +14,8 @@ public static class ReplicaDomain
         .AddFeature(Ns.DiscoInfo.NamespaceName)
         .AddFeature(Ns.DiscoItems.NamespaceName)
         .AddFeature(Ns.Ping.NamespaceName)
-        .AddFeature(Ns.Muc.NamespaceName)
+        // Not the muc feature: the service cannot host a room of its own, and clients that pick the
+        // first conference service with it (the OLPC profile) must find the room host. Its rooms say muc.
         .AddFeature(Ns.Dmuc.NamespaceName);
 
     private static DiscoInfo RoomInfo(Jid primary) => new DiscoInfo()
