@@ -46,35 +46,21 @@ public sealed class LocalHistory(int capacity)
     /// </summary>
     public List<XElement> Replay(XElement? request, Jid proxyRoom, Jid to, DateTimeOffset now)
     {
-        var maxStanzas = Int(request, "maxstanzas") ?? DefaultMessages;
-        var maxChars = Int(request, "maxchars");
-        var seconds = Int(request, "seconds");
-        DateTimeOffset? since = XmppDateTime.TryParse((string?)request?.Attribute("since"), out var s) ? s : null;
-        if (seconds is { } secs && (since is null || since < now.AddSeconds(-secs))) since = now.AddSeconds(-secs);
-        if (maxStanzas <= 0 || maxChars == 0) return [];
+        var wanted = HistoryRequest.Parse(request, DefaultMessages, now);
+        if (wanted.WantsNone) return [];
 
-        var chosen = new List<XElement>();
-        var chars = 0;
         // Newest first, so the limits keep the latest messages.
-        for (var node = _entries.Last; node != null && chosen.Count < maxStanzas; node = node.Previous)
+        var chosen = new List<XElement>();
+        for (var node = _entries.Last; node != null && chosen.Count < wanted.MaxStanzas; node = node.Previous)
         {
             var entry = node.Value;
-            if (since is { } from && entry.Stamp < from) break;
+            if (!wanted.Wants(entry.Stamp)) break;
             var message = new XElement(entry.Message);
             message.SetAttributeValue("to", to.ToString());
             message.Add(new Delay(entry.Stamp, proxyRoom.ToString()).ToElement());
-            if (maxChars is { } limit)
-            {
-                // maxchars counts the XML of the stanzas sent.
-                chars += message.ToString(SaveOptions.DisableFormatting).Length;
-                if (chars > limit) break;
-            }
             chosen.Add(message);
         }
         chosen.Reverse();
-        return chosen;
+        return wanted.WithinMaxChars(chosen);
     }
-
-    private static int? Int(XElement? e, string attribute) =>
-        int.TryParse((string?)e?.Attribute(attribute), out var v) ? Math.Max(v, 0) : null;
 }

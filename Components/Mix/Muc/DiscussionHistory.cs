@@ -16,15 +16,11 @@ public sealed class DiscussionHistory(MucService muc)
 
     public async ValueTask SendAsync(Room room, Jid to, XElement? request, CancellationToken ct)
     {
-        var maxStanzas = Int(request, "maxstanzas") ?? DefaultMessages;
-        var maxChars = Int(request, "maxchars");
-        var seconds = Int(request, "seconds");
-        DateTimeOffset? since = XmppDateTime.TryParse((string?)request?.Attribute("since"), out var s) ? s : null;
-        if (seconds is { } secs) since = Max(since, DateTimeOffset.UtcNow.AddSeconds(-secs));
-        if (maxStanzas <= 0 || maxChars == 0) return;
+        var wanted = HistoryRequest.Parse(request, DefaultMessages, DateTimeOffset.UtcNow);
+        if (wanted.WantsNone) return;
 
         var page = await muc.Archive.QueryAsync(room.Jid.ToString(),
-            new ArchiveQuery(Start: since, Before: "", Max: Math.Min(maxStanzas, MaxMessages)), ct);
+            new ArchiveQuery(Start: wanted.Since, Before: "", Max: Math.Min(wanted.MaxStanzas, MaxMessages)), ct);
         var messages = new List<XElement>();
         foreach (var m in page.Messages)
         {
@@ -35,24 +31,6 @@ public sealed class DiscussionHistory(MucService muc)
             if (shown.Element(Ns.Delay + "delay") is null) shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
             messages.Add(shown);
         }
-        if (maxChars is { } limit)
-        {
-            // maxchars counts the XML of the stanzas sent, newest first.
-            var total = 0;
-            var kept = new List<XElement>();
-            for (var i = messages.Count - 1; i >= 0; i--)
-            {
-                total += messages[i].ToString(SaveOptions.DisableFormatting).Length;
-                if (total > limit) break;
-                kept.Insert(0, messages[i]);
-            }
-            messages = kept;
-        }
-        foreach (var m in messages) await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, m, [to], ct);
+        foreach (var m in wanted.WithinMaxChars(messages)) await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, m, [to], ct);
     }
-
-    private static int? Int(XElement? e, string attribute) =>
-        int.TryParse((string?)e?.Attribute(attribute), out var v) ? Math.Max(v, 0) : null;
-
-    private static DateTimeOffset? Max(DateTimeOffset? a, DateTimeOffset b) => a is null || a < b ? b : a;
 }
