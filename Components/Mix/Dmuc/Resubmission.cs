@@ -37,14 +37,7 @@ public sealed class Resubmission(DmucPrimary primary)
         var from = message.GetFrom()!;
         Occupant occupant;
         MessageSender sender;
-        lock (room.Sync)
-        {
-            occupant = room.FindOccupantBySession(from)
-                       ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send messages to the room"));
-            if (occupant.Role == "visitor")
-                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
-            sender = new MessageSender(room.FindParticipant(occupant.BareJid)?.Id ?? occupant.OccupantId, occupant.Nick, occupant.BareJid);
-        }
+        lock (room.Sync) (occupant, sender) = RoomMessages.RequireSpeaker(room, from);
         var originId = (string?)message.Element(Ns.StanzaId + "origin-id")?.Attribute("id")
                        ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "a resubmitted message carries its origin-id"));
         Delay written;

@@ -62,6 +62,20 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
         }
     }
 
+    /// <summary>
+    /// The occupant behind a session who may speak in the room, and how the archive names them: a
+    /// MIX participant keeps its participant id, anyone else is known by its occupant id. Under the room's lock.
+    /// </summary>
+    public static (Occupant Occupant, MessageSender Sender) RequireSpeaker(Room room, Jid session)
+    {
+        var occupant = room.FindOccupantBySession(session)
+                       ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send messages to the room"));
+        if (occupant.Role == "visitor")
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
+        var participant = room.FindParticipant(occupant.BareJid);
+        return (occupant, new MessageSender(participant?.Id ?? occupant.OccupantId, occupant.Nick, occupant.BareJid));
+    }
+
     private async ValueTask OnGroupchatAsync(XElement message, CancellationToken ct)
     {
         var room = muc.RequireRoom(message);
@@ -70,13 +84,7 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
         MessageSender sender;
         lock (room.Sync)
         {
-            occupant = room.FindOccupantBySession(from)
-                       ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may send messages to the room"));
-            if (occupant.Role == "visitor")
-                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
-            // A MIX participant keeps its participant id; anyone else is known by its occupant id.
-            var participant = room.FindParticipant(occupant.BareJid);
-            sender = new MessageSender(participant?.Id ?? occupant.OccupantId, occupant.Nick, occupant.BareJid);
+            (occupant, sender) = RequireSpeaker(room, from);
             // FMUC fire-and-forget: the mirror has delivered to its users already, so it gets no copy back (seed 002).
             if (message.Element(Ns.Fmuc + "nomirror") != null && occupant.Relayed.TryGetValue(from, out var behind)
                 && behind.Relay.Kind == RelayKind.Mirror && message.GetId() is { } id)
