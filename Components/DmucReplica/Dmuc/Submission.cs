@@ -41,6 +41,9 @@ public sealed class Submission(ReplicaService replica, SplitChat splitChat)
         var pending = new PendingMessage(originId, session.Nick, session.Sid, session.User, stanza, replica.Now, DeliveredLocally: false);
         if (!live)
         {
+            // Talking without the primary only where the room lets this user talk at all (no voice, no split chat).
+            if (session.Role == "visitor")
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you have no voice in this moderated room"));
             await splitChat.AcceptAsync(room, pending, ct);
             return;
         }

@@ -28,6 +28,18 @@ public sealed class ReplicaSplitChatTests : ReplicaTestBase
     }
 
     [Test]
+    public async Task A_visitor_in_a_moderated_room_cannot_talk_during_the_split_either()
+    {
+        await TroyInTheRoomAsync(troyRole: "visitor");
+        await WizInTheRoomAsync();
+        await SplitAsync();
+        await H.SendAsync($"<message from='{Troy}' to='{R}' type='groupchat' id='v1'><body>now I can talk?</body></message>");
+        var refused = await H.WaitForAsync(e => e.GetId() == "v1");
+        Assert.That(StanzaError.FromStanza(refused)!.Condition, Is.EqualTo(StanzaErrorCondition.Forbidden));
+        Assert.That(H.Replica.Rooms.All.Single().Pending, Is.Empty, "nothing kept for the netjoin");
+    }
+
+    [Test]
     public async Task Netjoin_resubmits_the_split_messages_in_order_with_their_times_and_shows_nobody_a_double()
     {
         await TroyInTheRoomAsync();
