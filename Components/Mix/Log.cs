@@ -13,4 +13,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4503, Level = LogLevel.Warning, Message = "FMUC: refused a join from mirror {Mirror} for {User}: the mirror serves {Serves} only")]
     public static partial void MirrorOverreach(ILogger logger, string mirror, string user, string serves);
+
+    [LoggerMessage(EventId = 4504, Level = LogLevel.Information, Message = "Loaded {Rooms} room(s) with {Participants} participant(s)")]
+    public static partial void RoomsLoaded(ILogger logger, int rooms, int participants);
+
+    [LoggerMessage(EventId = 4505, Level = LogLevel.Debug, Message = "FMUC join from {Mirror}, which is not a trusted mirror: treated as an ordinary occupant")]
+    public static partial void UntrustedMirror(ILogger logger, string mirror);
+
+    [LoggerMessage(EventId = 4506, Level = LogLevel.Error, Message = "archiving a message from {From} failed; it was not delivered")]
+    public static partial void ArchivingFailed(ILogger logger, Exception exception, string? from);
+
+    [LoggerMessage(EventId = 4507, Level = LogLevel.Error, Message = "fan-out of archived message {Id} failed")]
+    public static partial void FanoutFailed(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 4508, Level = LogLevel.Error, Message = "could not tell {From} that their message was not delivered")]
+    public static partial void BounceFailed(ILogger logger, Exception exception, string? from);
 }

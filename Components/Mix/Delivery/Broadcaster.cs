@@ -71,7 +71,7 @@ public sealed class Broadcaster
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _logger.LogError(ex, "archiving a message from {From} failed; it was not delivered", (string?)p.Original.Attribute("from"));
+                    Log.ArchivingFailed(_logger, ex, (string?)p.Original.Attribute("from"));
                     p.Done?.TrySetException(ex);
                     await BounceAsync(p, ct: stop);
                     continue;
@@ -90,7 +90,7 @@ public sealed class Broadcaster
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    _logger.LogError(ex, "fan-out of archived message {Id} failed", archived.Id);
+                    Log.FanoutFailed(_logger, ex, archived.Id);
                 }
             }
         }
@@ -110,7 +110,7 @@ public sealed class Broadcaster
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "could not tell {From} that their message was not delivered", (string?)original.Attribute("from"));
+            Log.BounceFailed(_logger, ex, (string?)original.Attribute("from"));
         }
     }
 }

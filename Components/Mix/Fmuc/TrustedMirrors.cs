@@ -34,7 +34,7 @@ public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger 
         if (presence.Element(Ns.Fmuc + "fmuc") is not { } fmuc) return null;
         if (!_domains.Contains(from.Domain))
         {
-            logger.LogDebug("FMUC join from {Mirror}, which is not a trusted mirror: treated as an ordinary occupant", from.Domain);
+            Log.UntrustedMirror(logger, from.Domain);
             return null;
         }
         if (from.Local is null || from.IsBare)

@@ -28,8 +28,7 @@ public sealed class RoomRegistry(IRoomStore store, ILogger<RoomRegistry> logger)
             _rooms[room.Jid.Local!] = room;
         }
         foreach (var (jid, nick) in await store.LoadRegisteredNicksAsync(ct)) _registeredNicks[Jid.Parse(jid)] = nick;
-        logger.LogInformation("Loaded {Rooms} room(s) with {Participants} participant(s)",
-            _rooms.Count, _rooms.Values.Sum(r => r.ParticipantCount));
+        XmppGroupChat.Mix.Log.RoomsLoaded(logger, _rooms.Count, _rooms.Values.Sum(r => r.ParticipantCount));
     }
 
     public Room? Find(Jid roomJid) => roomJid.Local is { } local ? _rooms.GetValueOrDefault(local) : null;
