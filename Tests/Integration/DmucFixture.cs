@@ -27,19 +27,15 @@ public abstract class DmucFixture : FederationFixture
 
     protected sealed record Room(string Jid, Inbox Owner);
 
-    /// <summary>
-    /// A room on the primary, created and configured by a user of alpha (nick "boss"), who stays in
-    /// it: temporary unless <paramref name="persistent"/> (a persistent one is kept across a restart of the room host).
-    /// </summary>
-    protected async Task<Room> CreateRoomAsync(string name, bool persistent = false)
+    /// <summary>An instant (temporary) room on the primary, created and configured by a user of alpha (nick "boss"), who stays in it.</summary>
+    protected async Task<Room> CreateRoomAsync(string name)
     {
         var jid = $"{name}-{Guid.NewGuid().ToString("N")[..6]}@{Muc}";
         var owner = await Connect(Alpha, $"owner-{jid.Split('@')[0]}");
         await owner.Client.SendAsync(EnterPresence($"{jid}/boss", "create"));
         await owner.WaitAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "subject") != null, Delivery);
-        var form = new DataForm(DataFormType.Submit) { FormType = "http://jabber.org/protocol/muc#roomconfig" };
-        if (persistent) form.SetValue("muc#roomconfig_persistentroom", true);
-        var result = await owner.Client.RequestAsync(Stanza.Iq("set", null, Jid.Parse(jid), new XElement(Ns.MucOwner + "query", form.ToElement())), Delivery);
+        var form = new XElement(Ns.MucOwner + "query", new XElement(Ns.DataForms + "x", new XAttribute("type", "submit")));
+        var result = await owner.Client.RequestAsync(Stanza.Iq("set", null, Jid.Parse(jid), form), Delivery);
         Assert.That(result.GetStanzaType(), Is.EqualTo("result"), result.ToString());
         return new Room(jid, owner);
     }
