@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Xml.Linq;
 using XmppGroupChat.Tests.Integration.Infrastructure;
@@ -14,10 +13,9 @@ namespace XmppGroupChat.Tests.Integration;
 /// one trusted to vouch only for beta's users.
 /// </summary>
 [Category("Integration")]
-public sealed class DmucTests : FederationFixture
+public sealed class DmucTests : DmucFixture
 {
     private const int KeepaliveSeconds = 4;
-    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(20);
     private readonly List<ComponentProgram> _extraReplicas = new();
 
     protected override FederatedServerSpec[] Topology =>
@@ -45,13 +43,6 @@ public sealed class DmucTests : FederationFixture
             ExtraDomains = ["rogue-replica.gamma.test", "vouch-replica.gamma.test"],
         },
     ];
-
-    private FederatedServer Alpha => Federation["alpha"];
-    private FederatedServer Beta => Federation["beta"];
-    private FederatedServer Gamma => Federation["gamma"];
-    private string Muc => Alpha.ComponentDomain("muc");
-
-    private static string ReplicaRoom(string room, string replicaDomain) => $"{JidEscaping.Escape(room)}@{replicaDomain}";
 
     [OneTimeSetUp]
     public async Task StartExtraReplicas()
@@ -159,17 +150,17 @@ public sealed class DmucTests : FederationFixture
         var primary = Alpha.Programs.Single(p => p.Name == "mix").Process;
         var replicaSaysSplit = $"Netsplit: the primary {room.Jid} ";
         var primarySaysSplit = $"DMUC2: netsplit from replica {ReplicaRoom(room.Jid, Beta.ComponentDomain("dmuc-replica"))} ";
-        var replicaSplits = Count(replica.Output, replicaSaysSplit);
-        var primarySplits = Count(primary.Output, primarySaysSplit);
+        var replicaSplits = replica.OutputCount(replicaSaysSplit);
+        var primarySplits = primary.OutputCount(primarySaysSplit);
         var link = Federation.Link(Alpha, Beta);
         var cut = Stopwatch.StartNew();
         link.Block();
         try
         {
-            Assert.That(await WaitForCountAsync(replica, replicaSaysSplit, replicaSplits + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True,
+            Assert.That(await replica.WaitForOutputCountAsync(replicaSaysSplit, replicaSplits + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True,
                 "the replica notices the split");
             var replicaDetected = cut.Elapsed;
-            Assert.That(await WaitForCountAsync(primary, primarySaysSplit, primarySplits + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True,
+            Assert.That(await primary.WaitForOutputCountAsync(primarySaysSplit, primarySplits + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True,
                 "the primary notices the split");
             var primaryDetected = cut.Elapsed;
             TestContext.Out.WriteLine($"split detected: replica after {replicaDetected.TotalSeconds:0.0} s, primary after {primaryDetected.TotalSeconds:0.0} s (Dmuc:KeepaliveSeconds={KeepaliveSeconds})");
@@ -223,12 +214,12 @@ public sealed class DmucTests : FederationFixture
         await using var owner = room.Owner;
         await using var carol = await EnterThroughReplicaAsync(Gamma, "dora", room.Jid, "Dora");
         var replica = Gamma.Programs.Single(p => p.Name == "dmuc-replica").Process;
-        var before = Count(replica.Output, $"Netsplit: the primary {room.Jid} ");
+        var before = replica.OutputCount($"Netsplit: the primary {room.Jid} ");
         var link = Federation.Link(Alpha, Gamma);
         link.Block();
         try
         {
-            Assert.That(await WaitForCountAsync(replica, $"Netsplit: the primary {room.Jid} ", before + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True);
+            Assert.That(await replica.WaitForOutputCountAsync($"Netsplit: the primary {room.Jid} ", before + 1, TimeSpan.FromSeconds(3 * KeepaliveSeconds)), Is.True);
             var replicaRoom = ReplicaRoom(room.Jid, Gamma.ComponentDomain("dmuc-replica"));
             var message = Groupchat(replicaRoom, "nobody hears this");
             message.SetAttributeValue("id", "refused-1");
@@ -271,122 +262,5 @@ public sealed class DmucTests : FederationFixture
         Assert.That(StanzaError.FromStanza(error)?.Condition, Is.EqualTo(StanzaErrorCondition.Forbidden), error.ToString());
         Assert.That(StanzaError.FromStanza(error)!.Text, Does.Contain("may vouch for users of beta.test only"));
         Assert.That(owner.Count(e => (string?)e.Attribute("from") == $"{room.Jid}/Vouched"), Is.Zero);
-    }
-
-    // ---- helpers ----
-
-    private sealed record Room(string Jid, Inbox Owner);
-
-    /// <summary>An instant room on the primary, created and configured by a user of alpha, who stays in it.</summary>
-    private async Task<Room> CreateRoomAsync(string name)
-    {
-        var jid = $"{name}-{Guid.NewGuid().ToString("N")[..6]}@{Muc}";
-        var owner = await Connect(Alpha, $"owner-{jid.Split('@')[0]}");
-        await owner.Client.SendAsync(EnterPresence($"{jid}/boss", "create"));
-        await owner.WaitAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "subject") != null, Delivery);
-        var form = new XElement(Ns.MucOwner + "query", new XElement(Ns.DataForms + "x", new XAttribute("type", "submit")));
-        var result = await owner.Client.RequestAsync(Stanza.Iq("set", null, Jid.Parse(jid), form), Delivery);
-        Assert.That(result.GetStanzaType(), Is.EqualTo("result"), result.ToString());
-        return new Room(jid, owner);
-    }
-
-    private async Task<Inbox> EnterThroughReplicaAsync(FederatedServer server, string user, string room, string nick)
-    {
-        var inbox = await Connect(server, user);
-        var address = $"{ReplicaRoom(room, server.ComponentDomain("dmuc-replica"))}/{nick}";
-        await inbox.Client.SendAsync(EnterPresence(address, $"enter-{nick}"));
-        await inbox.WaitAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "subject") != null, Delivery);
-        var self = inbox.All(e => e.Name.LocalName == "presence" && (string?)e.Attribute("from") == address).LastOrDefault();
-        Assert.That(self?.Descendants(Ns.MucUser + "status").Any(s => (string?)s.Attribute("code") == "110"), Is.True, $"{user} entered {address}");
-        return inbox;
-    }
-
-    private async Task<Inbox> EnterDirectlyAsync(FederatedServer server, string user, string room, string nick)
-    {
-        var inbox = await Connect(server, user);
-        await inbox.Client.SendAsync(EnterPresence($"{room}/{nick}", $"enter-{nick}"));
-        await inbox.WaitAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "subject") != null, Delivery);
-        return inbox;
-    }
-
-    private static async Task<Inbox> Connect(FederatedServer server, string user) =>
-        new(await server.ConnectAsync(user, "dmuc"), $"{user}@{server.Domain}");
-
-    private static XElement EnterPresence(string to, string id)
-    {
-        var presence = Stanza.Presence(null, Jid.Parse(to));
-        presence.SetAttributeValue("id", id);
-        presence.Add(new XElement(Ns.Muc + "x", new XElement(Ns.Muc + "history", new XAttribute("maxstanzas", 0))));
-        return presence;
-    }
-
-    private static XElement Groupchat(string room, string body) => Stanza.Message(null, Jid.Parse(room), "groupchat", body, Stanza.NewId());
-
-    private static string? Body(XElement e) => e.Element(Ns.Client + "body")?.Value;
-
-    private static int Count(string text, string fragment)
-    {
-        var n = 0;
-        for (var i = text.IndexOf(fragment, StringComparison.Ordinal); i >= 0; i = text.IndexOf(fragment, i + 1, StringComparison.Ordinal)) n++;
-        return n;
-    }
-
-    private static async Task<bool> WaitForCountAsync(ManagedProcess process, string fragment, int count, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
-        {
-            if (Count(process.Output, fragment) >= count) return true;
-            await Task.Delay(50);
-        }
-        return false;
-    }
-
-    /// <summary>Everything a client receives, kept (a test counts deliveries, so nothing may be consumed by waiting).</summary>
-    private sealed class Inbox : IAsyncDisposable
-    {
-        private readonly ConcurrentQueue<XElement> _all = new();
-        private readonly Task _pump;
-
-        public Inbox(TestClient client, string name)
-        {
-            Client = client;
-            Name = name;
-            _pump = Task.Run(async () =>
-            {
-                try
-                {
-                    while (true) _all.Enqueue(await client.WaitForAsync(_ => true, TimeSpan.FromHours(1)));
-                }
-                catch (Exception)
-                {
-                    // The stream ended.
-                }
-            });
-        }
-
-        public TestClient Client { get; }
-        public string Name { get; }
-
-        public IEnumerable<XElement> All(Func<XElement, bool> match) => _all.Where(match);
-
-        public int Count(Func<XElement, bool> match) => _all.Count(match);
-
-        public async Task<XElement> WaitAsync(Func<XElement, bool> match, TimeSpan timeout)
-        {
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < timeout)
-            {
-                if (_all.FirstOrDefault(match) is { } found) return found;
-                await Task.Delay(20);
-            }
-            throw new TimeoutException($"{Name} received no matching stanza; received:\n{string.Join("\n", _all.Select(e => e.ToString(SaveOptions.DisableFormatting)))}");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Client.DisposeAsync();
-            await Task.WhenAny(_pump, Task.Delay(1000));
-        }
     }
 }

@@ -50,6 +50,17 @@ public sealed class Keepalive(ReplicaService replica, Registration registration,
         if (room.Link == PrimaryLink.Split) registration.Start(room, again: true);
     }
 
+    /// <summary>
+    /// The primary pinged R: it is reachable, so a split ends (the netjoin starts). It does not stand
+    /// in for the replica's own keepalive, though: a primary that split this replica without its
+    /// noticing (a bounce while the replica's server restarted) pings R while sending it nothing else,
+    /// and only the replica's own ping, which that primary refuses, makes it register again. Caller holds the gate.
+    /// </summary>
+    public void PingedBy(ReplicatedRoom room)
+    {
+        if (room.Link == PrimaryLink.Split) HeardFrom(room);
+    }
+
     private void Ping(ReplicatedRoom room)
     {
         room.PingInFlight = true;

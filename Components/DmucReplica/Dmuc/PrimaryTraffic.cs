@@ -71,13 +71,13 @@ public sealed class PrimaryTraffic(
         else throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "no such session at this replica"));
     }
 
-    /// <summary>A ping from the primary to R: answered while the replica holds the room.</summary>
+    /// <summary>A ping from the primary to R: answered while the replica holds the room (<see cref="Keepalive.PingedBy"/>).</summary>
     public async ValueTask<bool> OnPingAsync(XElement iq, CancellationToken ct)
     {
         if (replica.FindRoom(iq.GetTo()!) is not { } room) return false;
         using var _ = await ReplicaService.LockAsync(room, ct);
         if (room.Forgotten) return false;
-        keepalive.HeardFrom(room);
+        keepalive.PingedBy(room);
         return true;
     }
 

@@ -5,18 +5,22 @@ public sealed class ComponentProgram : IDisposable
 {
     public static readonly string[] All = ["mix", "mirror", "dmuc-replica"];
 
-    private ComponentProgram(string name, ManagedProcess process, string storage, XmppServer server)
+    private ComponentProgram(string name, ManagedProcess process, string storage, XmppServer server, IReadOnlyList<string> args)
     {
         Name = name;
         Process = process;
         StoragePath = storage;
         Server = server;
+        Args = args;
     }
 
     public string Name { get; }
     public ManagedProcess Process { get; }
     public string StoragePath { get; }
     public XmppServer Server { get; }
+
+    /// <summary>The further command-line settings it was started with, to start it again alike.</summary>
+    public IReadOnlyList<string> Args { get; }
 
     /// <summary>The domains the program serves on its server (the room host has two).</summary>
     public string[] Domains => Name == "mix"
@@ -62,7 +66,7 @@ public sealed class ComponentProgram : IDisposable
             commandLine = [.. commandLine, $"--Muc:Domain={muc}", $"--Muc:Port={server.ComponentPortFor(muc)}",
                 "--Muc:ReconnectMaxDelaySeconds=2"];
         }
-        return new ComponentProgram(name, ManagedProcess.Start("dotnet", commandLine, environment: env), storage, server);
+        return new ComponentProgram(name, ManagedProcess.Start("dotnet", commandLine, environment: env), storage, server, args ?? []);
     }
 
     /// <summary>Waits until every domain of the program has logged that it is connected.</summary>

@@ -52,6 +52,21 @@ public sealed class ManagedProcess : IDisposable
         return false;
     }
 
+    /// <summary>How many output lines so far contain <paramref name="fragment"/>.</summary>
+    public int OutputCount(string fragment) => _lines.Count(l => l.Contains(fragment, StringComparison.Ordinal));
+
+    /// <summary>Waits until at least <paramref name="count"/> output lines contain <paramref name="fragment"/>; false on timeout.</summary>
+    public async Task<bool> WaitForOutputCountAsync(string fragment, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (OutputCount(fragment) >= count) return true;
+            await Task.Delay(50);
+        }
+        return false;
+    }
+
     /// <summary>Waits for exit; false on timeout.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {

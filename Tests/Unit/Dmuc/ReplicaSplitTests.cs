@@ -157,6 +157,28 @@ public sealed class ReplicaSplitTests : ReplicaTestBase
     }
 
     [Test]
+    public async Task A_replica_split_without_noticing_pings_the_primary_though_the_primary_pings_it_and_registers_again()
+    {
+        await TroyInTheRoomAsync();
+        // The replica's server restarted: a broadcast to R bounced and the primary split R, which noticed nothing.
+        // The primary pings R every third of the keepalive time and sends it nothing else.
+        for (var i = 0; i < 3; i++)
+        {
+            H.Clock.Advance(H.Settings.SplitRetry);
+            await H.SendAsync($"<iq type='get' id='pp{i}' from='{Primary}' to='{R}'><ping xmlns='urn:xmpp:ping'/></iq>");
+            Golden($"<iq type='result' id='pp{i}' from='{R}' to='{Primary}'/>", (await H.SettleAsync()).Single());
+            await H.TickAsync();
+            if (i < 2) Assert.That(H.HasRequest, Is.False, "within the keepalive time the replica waits");
+        }
+        var ping = await H.NextRequestAsync();
+        Golden($"<iq type='get' from='{R}' to='{Primary}'><ping xmlns='urn:xmpp:ping'/></iq>", ping.Iq);
+        ReplicaHarness.Fail(ping, StanzaErrorCondition.NotAcceptable, "this replica was split from the room: send replicate with since and roster");
+        var replicate = await H.NextRequestAsync();
+        Golden($"<iq type='set' from='{R}' to='{Primary}'><replicate xmlns='{D}' keepalive='30' history='50' since='p1'>" +
+               $"<roster><user jid='{Troy}' nick='Troy' sid='{H.Sid(Troy)}'/></roster></replicate></iq>", replicate.Iq);
+    }
+
+    [Test]
     public async Task A_registration_that_does_not_complete_within_the_keepalive_time_is_a_split()
     {
         await TroyInTheRoomAsync();

@@ -13,6 +13,7 @@ public sealed class FederatedServer : IAsyncDisposable
     public const string Password = "pass";
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
     private readonly List<ComponentProgram> _programs = new();
+    private readonly List<ComponentProgram> _replaced = new(); // earlier runs of restarted programs, for their output
 
     internal FederatedServer(FederatedServerSpec spec)
     {
@@ -70,6 +71,44 @@ public sealed class FederatedServer : IAsyncDisposable
         return program;
     }
 
+    /// <summary>
+    /// Starts a program that was stopped or killed (<c>Process.Kill()</c> is SIGKILL) again, on the same storage and with the same
+    /// settings, in its place in <see cref="Programs"/>, and waits until it is connected.
+    /// </summary>
+    public async Task<ComponentProgram> StartAgainAsync(ComponentProgram stopped)
+    {
+        if (!stopped.Process.HasExited) throw new InvalidOperationException($"{stopped.Name} on {Domain} is still running");
+        var again = ComponentProgram.Start(stopped.Name, Server, storagePath: stopped.StoragePath, args: stopped.Args);
+        lock (_programs)
+        {
+            var at = _programs.IndexOf(stopped);
+            if (at >= 0) _programs[at] = again;
+            else _programs.Add(again);
+            _replaced.Add(stopped);
+        }
+        await again.WaitConnectedAsync(ConnectTimeout);
+        return again;
+    }
+
+    /// <summary>
+    /// Restarts Prosody (a graceful stop, then a start on the same configuration, data and ports)
+    /// while the programs keep running, and waits until each has connected again by itself.
+    /// <paramref name="whileDown"/> runs between the stop and the start.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        var connections = _programs.SelectMany(p => p.Domains.Select(d => ConnectedLine(d)).Select(line => (p, line, Seen: p.Process.OutputCount(line)))).ToList();
+        await Server.StopAsync();
+        if (whileDown != null) await whileDown();
+        await Server.StartAsync();
+        foreach (var (program, line, seen) in connections)
+            if (!await program.Process.WaitForOutputCountAsync(line, seen + 1, ConnectTimeout))
+                throw new TimeoutException($"{program.Name} did not connect to {Domain} again after the restart:\n{program.Process.Output}");
+    }
+
+    // What the link logs (event 1001) each time it has connected a domain.
+    private string ConnectedLine(string domain) => $"Connected to {Server.Address}:{Server.ComponentPortFor(domain)} as {domain}";
+
     internal async Task StartAsync(IEnumerable<string> hostsLines)
     {
         await File.WriteAllLinesAsync(HostsFile, hostsLines);
@@ -78,7 +117,8 @@ public sealed class FederatedServer : IAsyncDisposable
 
     public string Diagnostics()
     {
-        var programs = _programs.Select(p => $"--- {p.Name} on {Domain}\n{p.Process.Output}");
+        var programs = _replaced.Select(p => $"--- {p.Name} on {Domain} (before it was started again)\n{p.Process.Output}")
+            .Concat(_programs.Select(p => $"--- {p.Name} on {Domain}\n{p.Process.Output}"));
         return string.Join('\n', programs.Append($"--- prosody {Domain} ({Address})\n{Server.Log}"));
     }
 
@@ -86,7 +126,7 @@ public sealed class FederatedServer : IAsyncDisposable
     {
         // The programs first, so they close their streams while the server is still up.
         foreach (var p in _programs) await p.Process.StopAsync(TimeSpan.FromSeconds(5));
-        foreach (var p in _programs) p.Dispose();
+        foreach (var p in _programs.Concat(_replaced)) p.Dispose();
         await Server.DisposeAsync();
         Address.Dispose();
     }
