@@ -157,7 +157,7 @@ public sealed class StanzaRouter(ILogger logger)
     private async ValueTask RejectAsync(XElement stanza, IStanzaSender sender, StanzaError error, bool fromDomain, CancellationToken ct)
     {
         var from = (string?)stanza.Attribute("from");
-        var condition = error.Condition.ToString();
+        var condition = error.Condition.ToXmlName();
         if (IsMisbehaviour(error.Condition))
             Log.Rejected(logger, sender.Domain.ToString(), stanza.Name.LocalName, from, condition, error.Text);
         else
