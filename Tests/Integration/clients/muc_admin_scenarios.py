@@ -202,6 +202,8 @@ async def voice(alice, bob, carol, room):
     bob_occupant = JID(f"{room}/bob")
     await wait_until(lambda: any(item(p)["role"] == "participant" for p in presences_from(bob, bob_occupant)))
     out["bob_role_after"] = item(presences_from(bob, bob_occupant)[-1])["role"]
+    # The room sends each occupant its copy in turn: wait for alice's too before reading it.
+    await wait_until(lambda: any(item(p)["role"] == "participant" for p in presences_from(alice, bob_occupant)))
     out["alice_saw_bob_role"] = item(presences_from(alice, bob_occupant)[-1])["role"]
     bob.send_message(mto=room, mbody="thank you", mtype="groupchat")
     await wait_until(lambda: any(m["body"] == "thank you" for m in alice.groupchat))
