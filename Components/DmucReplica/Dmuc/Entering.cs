@@ -54,7 +54,16 @@ public sealed class Entering(ReplicaService replica, Registration registration, 
             if (session.Nick != nick)
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable,
                     "this replica does not change nicks: leave the room and enter again with the new nick"));
-            if (muc is null) await changes.OnStatusAsync(room, session, presence, ct);
+            if (muc != null && session.State == SessionState.Leaving && room.Link == PrimaryLink.Live)
+            {
+                // Back before the primary confirmed the leave (a client reconnecting): the enter follows the leave upstream.
+                session.EnteringAgain = true;
+                session.Payload = Presences.PayloadOf(presence);
+                session.UserMuc = new XElement(muc);
+                session.HistoryRequest = muc.Element(Ns.Muc + "history") is { } again ? new XElement(again) : null;
+                await replica.SendAsync(Upstream.Enter(room, session, muc), ct);
+            }
+            else if (muc is null) await changes.OnStatusAsync(room, session, presence, ct);
             else if (session.State == SessionState.Joined) await SendRoomAsync(room, session, muc.Element(Ns.Muc + "history"), ct);
             return; // an enter repeated while the first is on its way needs nothing more
         }

@@ -57,9 +57,16 @@ public sealed class Leaving(ReplicaService replica, Membership membership)
     /// <summary>The primary's &lt;leave/&gt; (or a kick or ban) for a session: forwarded to the user with 110. Caller holds the gate.</summary>
     public async ValueTask OnLeftAsync(ReplicatedRoom room, LocalSession session, XElement presence, CancellationToken ct)
     {
+        await replica.SendAsync(LocalView.For(room, presence, session.User, seesJids: true, addCodes: [110]), ct);
+        if (session.EnteringAgain)
+        {
+            // The old stay is over; the enter sent after it is on its way and its <enter/> greets the user again.
+            session.EnteringAgain = false;
+            session.State = SessionState.Entering;
+            return;
+        }
         room.Sessions.Remove(session.User);
         await replica.Store.DeleteSessionAsync(room, session, ct);
-        await replica.SendAsync(LocalView.For(room, presence, session.User, seesJids: true, addCodes: [110]), ct);
         await membership.ForgetIfEmptyAsync(room, ct);
     }
 }

@@ -39,6 +39,12 @@ public sealed class LocalSession(Jid user, string nick, string sid)
     /// <summary>The primary's &lt;enter/&gt; presence without the dmuc element: the user's self-presence.</summary>
     public XElement? Self { get; set; }
 
+    /// <summary>
+    /// The user entered again while its leave was on its way: the enter has followed the leave to the
+    /// primary, so the primary's &lt;leave/&gt; ends the old stay and its &lt;enter/&gt; starts the new one.
+    /// </summary>
+    public bool EnteringAgain { get; set; }
+
     /// <summary>The user changed presence during a split: tell the primary after the netjoin.</summary>
     public bool ChangedDuringSplit { get; set; }
 

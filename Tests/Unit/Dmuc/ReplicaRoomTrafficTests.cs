@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using XmppGroupChat.Xmpp;
+using XmppGroupChat.DmucReplica.Dmuc;
 
 namespace XmppGroupChat.Tests.Unit.Dmuc;
 
@@ -126,6 +127,30 @@ public sealed class ReplicaRoomTrafficTests : ReplicaTestBase
         Assert.That(gone.GetStanzaType(), Is.EqualTo("error"));
         Assert.That((string?)gone.Attribute("to"), Is.EqualTo($"{Primary}/Wumpus"));
         Assert.That(StanzaError.FromStanza(gone)!.Condition, Is.EqualTo(StanzaErrorCondition.ItemNotFound));
+    }
+
+    [Test]
+    public async Task Entering_again_before_the_primary_confirmed_the_leave_follows_the_leave_and_greets_the_user_again()
+    {
+        await TroyInTheRoomAsync();
+        await WizInTheRoomAsync();
+        await H.SendAsync($"<presence from='{Wiz}' to='{R}/WiZ' type='unavailable'/>");
+        await H.SendAsync($"<presence from='{Wiz}' to='{R}/WiZ'><x xmlns='http://jabber.org/protocol/muc'/></presence>");
+        var upstream = await H.SettleAsync();
+        Assert.That(upstream.Select(e => ((string?)e.Attribute("to"), (string?)e.Attribute("type"))),
+            Is.EqualTo(new[] { ($"{Primary}/WiZ", (string?)"unavailable"), ($"{Primary}/WiZ", null) }), "the enter follows the leave to the primary");
+        Assert.That(upstream[1].Element(Ns.Dmuc + "x")?.Element(Ns.Dmuc + "user"), Is.Not.Null);
+
+        await H.SendAsync($"<presence from='{Primary}/WiZ' to='{Rs(Wiz)}' type='unavailable'><x xmlns='{D}'><leave jid='{Wiz}'/></x>" +
+                          $"<x xmlns='{MucUserNs}'><item affiliation='none' role='none'/></x></presence>");
+        var left = await H.SettleAsync();
+        Assert.That(Codes(left.Single(e => To(e, Wiz))), Does.Contain("110"), "the client hears its leave");
+        Assert.That(H.Replica.Rooms.All.Single().Sessions.ContainsKey(Jid.Parse(Wiz)), Is.True, "still entering");
+
+        await AdmitAsync(Wiz, "WiZ");
+        var subject = await H.WaitForAsync(e => To(e, Wiz) && e.Element(Ns.Component + "subject") != null);
+        Assert.That(subject, Is.Not.Null, "greeted again: roster, self-presence, history and subject");
+        Assert.That(H.Replica.Rooms.All.Single().Sessions[Jid.Parse(Wiz)].State, Is.EqualTo(SessionState.Joined));
     }
 
     [Test]
