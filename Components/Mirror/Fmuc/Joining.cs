@@ -42,8 +42,13 @@ public sealed class Joining
             // A rejoin: the master sends everything again.
             if (joining) await JoinUpstreamAsync(room, session, presence, ct, masterKnowsSession: session.HeldJoin is null);
             else if (session.HeldJoin is { } held) session.HeldJoin = WithNewStatus(held, presence);
-            else await _mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),
-                MirrorService.UserPayload(presence)), ct);
+            else
+            {
+                await _mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),
+                    MirrorService.UserPayload(presence)), ct);
+                session.Presence = StatusOf(presence);
+                if (session.State == SessionState.Joined) await _mirror.SaveAsync(room, session, null, ct);
+            }
             return;
         }
 
@@ -75,6 +80,7 @@ public sealed class Joining
         bool masterKnowsSession = false)
     {
         session.State = SessionState.Joining;
+        session.Presence = StatusOf(presence);
         if (Services.SpeaksFmuc(room.Master.Domain, evenIfOld: masterKnowsSession) is not { } fmuc)
         {
             session.HeldJoin = presence;
@@ -84,7 +90,8 @@ public sealed class Joining
         }
         session.HeldJoin = null;
         // The room's traffic already reaches the mirror, so its history is here too.
-        var historyHere = room.HasJoinedSession && _mirror.Settings.HistorySize > 0;
+        // A silent rejoin asks for none, and the user gets none: it has it all.
+        var historyHere = !session.SilentRejoin && room.HasJoinedSession && _mirror.Settings.HistorySize > 0;
         var muc = presence.Element(Ns.Muc + "x")!;
         session.PendingReplay = historyHere ? new HistoryReplay(muc.Element(Ns.Muc + "history")) : null;
 
@@ -100,6 +107,23 @@ public sealed class Joining
         if (fmuc) children = children.Append(new XElement(Ns.Fmuc + "fmuc", new XAttribute("from", session.Local.ToString())));
         await _mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick), children), ct);
     }
+
+    /// <summary>
+    /// Enters a restored session again after the master forgot it, with its last presence, asking
+    /// for no history; <see cref="Occupants"/> keeps the entry burst from the user, who never left.
+    /// </summary>
+    public ValueTask RejoinSilentlyAsync(ProxyRoom room, ProxySession session, CancellationToken ct)
+    {
+        session.SilentRejoin = true;
+        var join = new XElement(Ns.Component + "presence", new XAttribute("id", Stanza.NewId()),
+            session.Presence?.Elements().Select(e => new XElement(e)),
+            new XElement(Ns.Muc + "x", new XElement(Ns.Muc + "history", new XAttribute("maxstanzas", "0"))));
+        return JoinUpstreamAsync(room, session, join, ct);
+    }
+
+    /// <summary>A user's presence as it is kept for re-asserting: its payload without the muc element, unaddressed.</summary>
+    private static XElement StatusOf(XElement presence) =>
+        new(Ns.Component + "presence", MirrorService.UserPayload(presence).Where(e => e.Name != Ns.Muc + "x").Select(e => new XElement(e)));
 
     /// <summary>The service of <paramref name="service"/> is known now: the joins held for its rooms go upstream, oldest first.</summary>
     private async ValueTask ReleaseHeldAsync(string service, CancellationToken ct)

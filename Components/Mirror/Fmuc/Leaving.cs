@@ -18,12 +18,14 @@ public sealed class Leaving(MirrorService mirror)
         if (session.HeldJoin != null)
         {
             // The join never went upstream, so the master has nothing to answer: the mirror says the user is out.
-            mirror.Forget(room, session);
+            await mirror.ForgetAsync(room, session, ct);
             await mirror.DeliverAsync(SelfUnavailable(room, session), ct);
             return;
         }
         session.State = SessionState.Leaving;
         session.PendingReplay = null;
+        // Gone for good, even if the mirror stops before the master confirms.
+        await mirror.UnsaveAsync(room, session, ct);
         await mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),
             MirrorService.UserPayload(presence)), ct);
     }
@@ -38,7 +40,7 @@ public sealed class Leaving(MirrorService mirror)
         if (session.State != SessionState.Leaving && session.HeldJoin is null)
             await mirror.SendUpstreamAsync(Stanza.Presence(session.ProxyJid, room.Master.WithResource(session.Nick), StanzaType.Unavailable), ct);
         // Nothing the master sends this session from now on could be delivered.
-        mirror.Forget(room, session);
+        await mirror.ForgetAsync(room, session, ct);
     }
 
     private static XElement SelfUnavailable(ProxyRoom room, ProxySession session) =>

@@ -37,6 +37,15 @@ public sealed class MasterServices(MirrorService mirror, Func<string, Cancellati
     public bool? SpeaksFmuc(string service, bool evenIfOld = false) =>
         _known.TryGetValue(service, out var k) && (evenIfOld || k.Until > mirror.Time.GetUtcNow()) ? k.Fmuc : null;
 
+    /// <summary>
+    /// What a restarted mirror had stored of <paramref name="service"/>: usable where old knowledge
+    /// will do (a session the master knows already), asked again before any new join.
+    /// </summary>
+    public void RememberStale(string service, bool fmuc)
+    {
+        if (!_known.ContainsKey(service)) _known[service] = new Known(fmuc, DateTimeOffset.MinValue);
+    }
+
     /// <summary>Asks <paramref name="service"/> for its features, unless that question is already on its way.</summary>
     public async ValueTask AskAsync(string service, CancellationToken ct)
     {

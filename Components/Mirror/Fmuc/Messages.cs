@@ -69,6 +69,16 @@ public sealed class Messages(MirrorService mirror)
         }
 
         var from = message.GetFrom()!;
+        if (session is { DropSubject: true })
+        {
+            // The subject right after a silent rejoin's self-presence: the user has it already.
+            session.DropSubject = false;
+            if (IsSubjectOnly(message))
+            {
+                MirrorLog.Dropped(mirror.Logger, "message", from.ToString(), to.ToString(), "the subject of a silent rejoin");
+                return;
+            }
+        }
         if (message.GetStanzaType() == StanzaType.Groupchat)
         {
             if (from.Resource != null && room.NoMirrorIds.Contains(EchoKey(from.Resource, message.GetId())))
@@ -76,7 +86,7 @@ public sealed class Messages(MirrorService mirror)
                 MirrorLog.Dropped(mirror.Logger, "message", from.ToString(), to.ToString(), "the echo of a fire-and-forget message");
                 return;
             }
-            NoteAnonymityChange(message, session is null ? room.Sessions : [session]);
+            await NoteAnonymityChangeAsync(room, message, session is null ? room.Sessions : [session], ct);
             var ns = message.Name.Namespace;
             if (message.Element(ns + "body") != null && message.Element(ns + "subject") is null && (session is null || session == room.Recorder))
             {
@@ -103,13 +113,21 @@ public sealed class Messages(MirrorService mirror)
     }
 
     // Status 172: the room now shows real JIDs to everyone; 173 and 174: it no longer does.
-    private static void NoteAnonymityChange(XElement message, IEnumerable<ProxySession> sessions)
+    private async ValueTask NoteAnonymityChangeAsync(ProxyRoom room, XElement message, IEnumerable<ProxySession> sessions, CancellationToken ct)
     {
         var codes = LocalCopy.StatusCodes(message).ToList();
         bool? nonAnonymous = codes.Contains("172") ? true : codes.Contains("173") || codes.Contains("174") ? false : null;
         if (nonAnonymous is not { } value) return;
-        foreach (var s in sessions) s.NonAnonymous = value;
+        foreach (var s in sessions.ToList())
+        {
+            s.NonAnonymous = value;
+            if (s.State == SessionState.Joined) await mirror.SaveAsync(room, s, null, ct);
+        }
     }
+
+    private static bool IsSubjectOnly(XElement message) =>
+        message.GetStanzaType() == StanzaType.Groupchat && message.Element(message.Name.Namespace + "subject") != null &&
+        message.Element(message.Name.Namespace + "body") is null;
 
     private static string EchoKey(string nick, string? id) => nick + "\n" + id;
 

@@ -30,18 +30,37 @@ public static class MirrorDomain
         MirrorLog.Configured(logger, sender.Domain.ToString(), string.Join(", ", settings.Users), settings.FireAndForget,
             settings.RoomFireAndForget.Count, settings.HistorySize);
         var ids = SessionIds.LoadOrCreate(Path.Combine(storage.Path, SessionKeyFile));
-        Wire(router, new MirrorService(sender, settings, ids, logger));
+        var host = services.GetRequiredService<MirrorHost>();
+        var mirror = new MirrorService(sender, settings, ids, logger, store: host.Store);
+        var reassertion = Wire(router, mirror);
+        reassertion.Remember(mirror.Restore(host.Restored));
+        if (host.Restored.Count > 0) _ = ReassertWhenConnectedAsync(sender, reassertion, logger);
     }
 
-    /// <summary>Registers every handler of the mirror.</summary>
-    public static void Wire(StanzaRouter router, MirrorService mirror)
+    // The restored sessions' presences go out once the link is up; stanzas meanwhile meet them as joined.
+    private static async Task ReassertWhenConnectedAsync(IStanzaSender sender, Reassertion reassertion, ILogger logger)
+    {
+        try
+        {
+            if (sender is ComponentLink link) await link.WhenConnected;
+            await reassertion.ReassertAsync(CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            MirrorLog.ReassertFailed(logger, ex);
+        }
+    }
+
+    /// <summary>Registers every handler of the mirror; returns what re-asserts restored sessions after a restart.</summary>
+    public static Reassertion Wire(StanzaRouter router, MirrorService mirror)
     {
         router.AddServiceDiscovery(mirror.Domain, ServiceInfo())
               .AddPing(jid => jid.Equals(mirror.Domain));
         var messages = new Messages(mirror);
         var joining = new Joining(mirror);
         joining.Services.Register(router);
-        new Inbound(mirror, joining, new Leaving(mirror), new Occupants(mirror, messages), messages, new IqRelay(mirror))
+        new Inbound(mirror, joining, new Leaving(mirror), new Occupants(mirror, messages, joining), messages, new IqRelay(mirror))
             .Register(router);
+        return new Reassertion(mirror, joining);
     }
 }

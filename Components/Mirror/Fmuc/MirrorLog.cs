@@ -31,4 +31,13 @@ internal static partial class MirrorLog
 
     [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "sending the joins held for {Service} failed")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string service);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "restored {Rooms} room(s) with {Sessions} local session(s); each session's presence goes upstream again once connected")]
+    public static partial void Restored(ILogger logger, int rooms, int sessions);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "{Room} no longer knew {User} after the restart (<{Condition}/>); joined again for it, unseen by the user")]
+    public static partial void Rejoined(ILogger logger, string room, string user, string condition);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "re-asserting the restored sessions failed")]
+    public static partial void ReassertFailed(ILogger logger, Exception exception);
 }

@@ -12,7 +12,10 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// The state is touched by one thing at a time: the link's dispatch loop, one stanza after the
 /// other, or a timer (<see cref="ExclusiveAsync"/> keeps the two apart).
 /// </summary>
-public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings, SessionIds sessionIds, ILogger logger, TimeProvider? time = null)
+/// With a <see cref="MirrorStore"/>, each room and joined session is also kept on disk, so a
+/// restarted mirror loses nobody (see <see cref="Reassertion"/>).
+public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings, SessionIds sessionIds, ILogger logger,
+    TimeProvider? time = null, MirrorStore? store = null)
 {
     private readonly Dictionary<Jid, ProxyRoom> _rooms = new();
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -45,22 +48,70 @@ public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings,
     public ProxyRoom GetOrAdd(Jid master)
     {
         if (_rooms.TryGetValue(master, out var room)) return room;
-        room = new ProxyRoom(master, ProxyAddress.Of(master, Domain), settings.FireAndForgetFor(master), settings.HistorySize);
+        room = NewRoom(master);
         _rooms.Add(master, room);
         MirrorLog.RoomMirrored(logger, master.ToString(), room.Proxy.ToString(), room.FireAndForget);
         return room;
+    }
+
+    private ProxyRoom NewRoom(Jid master) =>
+        new(master, ProxyAddress.Of(master, Domain), settings.FireAndForgetFor(master), settings.HistorySize);
+
+    /// <summary>
+    /// Rebuilds the rooms and sessions the mirror held when it stopped (before the link connects);
+    /// returns what each room's service was known to speak, for <see cref="MasterServices"/>.
+    /// </summary>
+    public IReadOnlyList<MirrorStore.StoredRoom> Restore(IReadOnlyList<MirrorStore.StoredRoom> stored)
+    {
+        foreach (var record in stored)
+        {
+            var room = NewRoom(record.Master);
+            room.StoredFmuc = record.Fmuc;
+            room.Stored = true;
+            foreach (var session in record.Sessions) room.Add(MirrorStore.FromRecord(session, room));
+            _rooms[record.Master] = room;
+        }
+        if (stored.Count > 0) MirrorLog.Restored(logger, stored.Count, stored.Sum(r => r.Sessions.Count));
+        return stored;
+    }
+
+    /// <summary>Keeps a joined session (and its room) on disk; returns once durable.</summary>
+    public async ValueTask SaveAsync(ProxyRoom room, ProxySession session, bool? fmuc, CancellationToken ct)
+    {
+        if (store is null) return;
+        if (!room.Stored || (fmuc != null && fmuc != room.StoredFmuc))
+        {
+            var known = fmuc ?? room.StoredFmuc;
+            await store.SaveRoomAsync(room, known, ct);
+            room.Stored = true;
+            room.StoredFmuc = known;
+        }
+        await store.SaveSessionAsync(room, session, ct);
+    }
+
+    /// <summary>Takes a session off the disk (it is leaving); the next start does not restore it.</summary>
+    public async ValueTask UnsaveAsync(ProxyRoom room, ProxySession session, CancellationToken ct)
+    {
+        if (store is null || !room.Stored) return;
+        await store.DeleteSessionAsync(room, session, ct);
     }
 
     /// <summary>A new session for <paramref name="local"/> in <paramref name="room"/>, with its proxy JID.</summary>
     public ProxySession NewSession(ProxyRoom room, Jid local, string nick) =>
         new(local, nick, room.Proxy.WithResource(sessionIds.For(local, room.Master)), room.NextJoinOrder());
 
-    /// <summary>Forgets a session, and the room with its last one.</summary>
-    public void Forget(ProxyRoom room, ProxySession session)
+    /// <summary>Forgets a session, and the room with its last one, here and on disk.</summary>
+    public async ValueTask ForgetAsync(ProxyRoom room, ProxySession session, CancellationToken ct)
     {
         room.Remove(session);
-        if (!room.IsEmpty || !_rooms.Remove(room.Master)) return;
+        if (!room.IsEmpty || !_rooms.Remove(room.Master))
+        {
+            await UnsaveAsync(room, session, ct);
+            return;
+        }
         MirrorLog.RoomForgotten(logger, room.Master.ToString());
+        if (store != null && room.Stored) await store.DeleteRoomAsync(room, ct);
+        room.Stored = false;
     }
 
     /// <summary>Sends a stanza to a local user.</summary>

@@ -23,6 +23,10 @@ public sealed class ProxyRoom(Jid master, Jid proxy, bool fireAndForget, int his
     public LocalHistory History { get; } = new(historySize);
     public RecentIds NoMirrorIds { get; } = new(256);
 
+    /// <summary>The room is on disk (a session of it has been saved), with what its service was then known to speak.</summary>
+    public bool Stored { get; set; }
+    public bool? StoredFmuc { get; set; }
+
     public IEnumerable<ProxySession> Sessions => _byLocal.Values;
     public bool IsEmpty => _byLocal.Count == 0;
 

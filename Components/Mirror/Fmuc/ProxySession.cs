@@ -47,6 +47,24 @@ public sealed class ProxySession(Jid local, string nick, Jid proxyJid, long join
     /// <summary>The user's &lt;history/&gt; request, kept while the mirror, not the master, owes the history.</summary>
     public HistoryReplay? PendingReplay { get; set; }
 
+    /// <summary>
+    /// The user's latest available presence to the room as it went upstream, without the muc
+    /// element: what a restarted mirror sends again to re-assert the session.
+    /// </summary>
+    public XElement? Presence { get; set; }
+
+    /// <summary>Restored at start-up; its status went upstream again and the master has not confirmed it yet.</summary>
+    public bool Reasserting { get; set; }
+
+    /// <summary>
+    /// Joining again after the master forgot the session across the mirror's restart: the user
+    /// never left, so the others' presences and the self-presence of the new entry are not shown.
+    /// </summary>
+    public bool SilentRejoin { get; set; }
+
+    /// <summary>The subject that follows a silent rejoin's self-presence is not shown either.</summary>
+    public bool DropSubject { get; set; }
+
     /// <summary>Whether a jid attribute in a broadcast copy may stay for this user (XEP-0045 §enter-nonanon, §enter-semianon).</summary>
     public bool SeesJids => NonAnonymous || Role == "moderator";
 }

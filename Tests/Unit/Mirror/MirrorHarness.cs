@@ -1,6 +1,8 @@
 using System.Xml.Linq;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
 using XmppGroupChat.Mirror.Fmuc;
 using XmppGroupChat.Xmpp;
@@ -15,7 +17,7 @@ namespace XmppGroupChat.Tests.Unit.Mirror;
 /// (<see cref="MasterSpeaksFmuc"/>; null leaves the question to the test). Time stands still
 /// until <see cref="Time"/> is moved on.
 /// </summary>
-internal sealed class MirrorHarness : IStanzaSender
+internal sealed class MirrorHarness : IStanzaSender, IAsyncDisposable
 {
     public const string Domain = "mirror.beta.test";
     public const string Room = "room@muc.alpha.test";
@@ -27,19 +29,67 @@ internal sealed class MirrorHarness : IStanzaSender
         .CreateLogger("harness");
 
     private readonly List<XElement> _sent = new();
-    private readonly StanzaRouter _router = new(Log);
+    private StanzaRouter _router = new(Log);
     private readonly SessionIds _ids = new(Key);
+    private readonly (string Key, string Value)[] _settings;
+    private string? _dir;
+    private SqliteArchive? _archive;
 
     public MirrorHarness(params (string Key, string Value)[] settings)
     {
-        var config = new ConfigurationBuilder()
-            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
-            .Build();
-        Mirror = new MirrorService(this, MirrorSettings.Read(config, Domain), _ids, Log, Time);
-        MirrorDomain.Wire(_router, Mirror);
+        _settings = settings;
+        Mirror = new MirrorService(this, ReadSettings(), _ids, Log, Time);
+        Reassertion = MirrorDomain.Wire(_router, Mirror);
     }
 
-    public MirrorService Mirror { get; }
+    private MirrorSettings ReadSettings() => MirrorSettings.Read(new ConfigurationBuilder()
+        .AddInMemoryCollection(_settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+        .Build(), Domain);
+
+    /// <summary>A mirror that keeps its rooms in a real archive in a temporary directory, as the program does.</summary>
+    public static async Task<MirrorHarness> WithStorageAsync(bool masterSpeaksFmuc = true)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "xgc-mirror-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var h = new MirrorHarness { _dir = dir, MasterSpeaksFmuc = masterSpeaksFmuc };
+        await h.OpenStorageAsync();
+        return h;
+    }
+
+    /// <summary>
+    /// Stops and starts again on the same files (every acknowledged write is durable, so this is
+    /// also what kill -9 leaves), restores, and lets the restored sessions re-assert themselves
+    /// upstream, as the program does once its link is up. Nothing sent before carries over.
+    /// </summary>
+    public async Task<MirrorHarness> RestartAsync()
+    {
+        if (_archive != null) await _archive.DisposeAsync();
+        _archive = null;
+        var h = new MirrorHarness(_settings) { _dir = _dir, MasterSpeaksFmuc = MasterSpeaksFmuc };
+        _dir = null;
+        await h.OpenStorageAsync();
+        await h.Reassertion.ReassertAsync(CancellationToken.None);
+        return h;
+    }
+
+    private async Task OpenStorageAsync()
+    {
+        _archive = await SqliteArchive.OpenAsync(Path.Combine(_dir!, MirrorHost.ArchiveFile), NullLogger<SqliteArchive>.Instance);
+        var store = new MirrorStore(_archive);
+        Mirror = new MirrorService(this, ReadSettings(), _ids, Log, Time, store);
+        _router = new StanzaRouter(Log);
+        Reassertion = MirrorDomain.Wire(_router, Mirror);
+        Reassertion.Remember(Mirror.Restore(await store.LoadAsync(CancellationToken.None)));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_archive != null) await _archive.DisposeAsync();
+        if (_dir != null) Directory.Delete(_dir, recursive: true);
+    }
+
+    public MirrorService Mirror { get; private set; }
+    public Reassertion Reassertion { get; private set; }
     public ManualTime Time { get; } = new();
 
     /// <summary>How the master's service answers the mirror's disco#info: with the FMUC feature (true), without (false), not at all (null).</summary>
