@@ -108,6 +108,62 @@ public sealed class MirrorOnProsodyTests
                 "Prosody echoed the nomirror messages and the mirror dropped the copies");
     }
 
+    [TestCase(false, TestName = "Mirror killed and restarted: its user stays in the room, sees each message once and is heard")]
+    [TestCase(true, TestName = "Mirror killed while the room spoke: Prosody dropped its user, the mirror rejoins unseen")]
+    public async Task A_mirror_restart_loses_no_participant(bool roomSpokeMeanwhile)
+    {
+        var room = Jid.Parse($"restart{(roomSpokeMeanwhile ? "spoke" : "quiet")}@{MucDomain}");
+        var proxy = Jid.Parse($"{JidEscaping.Escape(room.ToString())}@mirror.localhost");
+        await using var alice = await TestClient.ConnectAsync(_server.C2sPort, "alice");
+        await using var bob = await TestClient.ConnectAsync(_server.C2sPort, "bob");
+
+        await alice.SendAsync(Join(room, "alice"));
+        await alice.WaitForAsync(e => IsSelfPresence(e, room.WithResource("alice")));
+        var instant = await alice.RequestAsync(Stanza.Iq("set", null, room, new XElement(Ns.MucOwner + "query",
+            new XElement(Ns.DataForms + "x", new XAttribute("type", "submit")))));
+        Assert.That(instant.GetStanzaType(), Is.EqualTo("result"), instant.ToString());
+        var bobJoin = Join(proxy, "bob");
+        bobJoin.Add(new XElement(Ns.Client + "status", "brewing"));
+        await bob.SendAsync(bobJoin);
+        await CollectUntilAsync(bob, e => e.Element(Ns.Client + "subject") != null);
+        await alice.WaitForAsync(e => e.Name.LocalName == "presence" && e.Attribute("from")?.Value == room.WithResource("bob").ToString());
+
+        _mirror.Process.Kill();
+        if (roomSpokeMeanwhile)
+        {
+            // Prosody bounces off the absent component and takes the proxy session out of the room.
+            await alice.SendAsync(Stanza.Message(null, room, "groupchat", "while the mirror was down", id: "down"));
+            await alice.WaitForAsync(e => e.Name.LocalName == "presence" && e.GetStanzaType() == "unavailable" &&
+                                          e.Attribute("from")?.Value == room.WithResource("bob").ToString(), TimeSpan.FromSeconds(15));
+        }
+        var killed = _mirror;
+        _mirror = ComponentProgram.Start("mirror", _server, storagePath: killed.StoragePath, args: killed.Args);
+        killed.Dispose();
+        await _mirror.WaitConnectedAsync(ConnectTimeout);
+        Assert.That(await _mirror.Process.WaitForOutputAsync("local session(s); each session's presence goes upstream again", ConnectTimeout), Is.True, _mirror.Process.Output);
+
+        // bob's status went upstream again (or bob joined again): alice sees bob in the room.
+        await alice.WaitForAsync(e => e.Name.LocalName == "presence" && e.GetStanzaType() is null &&
+                                      e.Attribute("from")?.Value == room.WithResource("bob").ToString(), TimeSpan.FromSeconds(15));
+        if (roomSpokeMeanwhile)
+            Assert.That(await _mirror.Process.WaitForOutputAsync("joined again for it", ConnectTimeout), Is.True, _mirror.Process.Output);
+
+        await alice.SendAsync(Stanza.Message(null, room, "groupchat", "after the restart", id: "after"));
+        await alice.SendAsync(Stanza.Message(null, room, "groupchat", "the end", id: "end"));
+        var bobSaw = await CollectUntilAsync(bob, e => Body(e) == "the end");
+        var bodies = bobSaw.Select(Body).Where(b => b != null).ToList();
+        Assert.That(bodies, Is.EqualTo(new[] { "after the restart", "the end" }), string.Join("\n", bobSaw));
+        Assert.That(bobSaw.Where(e => e.Element(Ns.Client + "subject") != null), Is.Empty, "no subject: bob never left");
+        Assert.That(bobSaw.Where(e => e.Name.LocalName == "presence" && e.Attribute("from")?.Value != proxy.WithResource("bob").ToString()),
+            Is.Empty, "no entry burst: bob never left");
+        Assert.That(bobSaw.Where(e => e.Name.LocalName == "presence" && e.GetStanzaType() == "unavailable"), Is.Empty);
+
+        await bob.SendAsync(Stanza.Message(null, proxy, "groupchat", "bob is still here", id: "b-after"));
+        await alice.WaitForAsync(e => Body(e) == "bob is still here", TimeSpan.FromSeconds(15));
+        var echo = await CollectUntilAsync(bob, e => Body(e) == "bob is still here");
+        Assert.That(echo.Last().Attribute("from")!.Value, Is.EqualTo(proxy.WithResource("bob").ToString()));
+    }
+
     private static XElement Join(Jid room, string nick) =>
         new(Ns.Client + "presence", new XAttribute("to", room.WithResource(nick).ToString()), new XElement(Ns.Muc + "x"));
 
