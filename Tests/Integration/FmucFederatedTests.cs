@@ -214,7 +214,7 @@ public sealed partial class FmucFederatedTests : FederationFixture
         for (var i = 0; i < users.Count; i++) await EnterAsync(users[i], proxy, Nick(i));
         await WaitQuietAsync();
 
-        // The mirror comes back knowing nothing of its rooms.
+        // A mirror that lost its storage comes back knowing nothing of its rooms (restarting on its storage keeps them: see FmucFederatedTests.Restart.cs).
         var mirror = Beta.Programs.Last(p => p.Name == "mirror");
         await mirror.Process.StopAsync(TimeSpan.FromSeconds(5));
         await Beta.StartProgramAsync("mirror", MirrorArgs);
