@@ -91,7 +91,8 @@ public sealed class Joining
         session.HeldJoin = null;
         // The room's traffic already reaches the mirror, so its history is here too.
         // A silent rejoin asks for none, and the user gets none: it has it all.
-        var historyHere = !session.SilentRejoin && room.HasJoinedSession && _mirror.Settings.HistorySize > 0;
+        if (room.HistoryGap && room.History.Count >= _mirror.Settings.HistorySize) room.HistoryGap = false;
+        var historyHere = !session.SilentRejoin && !room.HistoryGap && room.HasJoinedSession && _mirror.Settings.HistorySize > 0;
         var muc = presence.Element(Ns.Muc + "x")!;
         session.PendingReplay = historyHere ? new HistoryReplay(muc.Element(Ns.Muc + "history")) : null;
 

@@ -68,6 +68,7 @@ public sealed class MirrorService(IStanzaSender sender, MirrorSettings settings,
             var room = NewRoom(record.Master);
             room.StoredFmuc = record.Fmuc;
             room.Stored = true;
+            room.HistoryGap = true;
             foreach (var session in record.Sessions) room.Add(MirrorStore.FromRecord(session, room));
             _rooms[record.Master] = room;
         }

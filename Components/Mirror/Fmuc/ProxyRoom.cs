@@ -27,6 +27,12 @@ public sealed class ProxyRoom(Jid master, Jid proxy, bool fireAndForget, int his
     public bool Stored { get; set; }
     public bool? StoredFmuc { get; set; }
 
+    /// <summary>
+    /// Restored after a restart: the local history (in memory) starts empty, so joiners get the
+    /// master's until the mirror has a full <see cref="LocalHistory"/> again.
+    /// </summary>
+    public bool HistoryGap { get; set; }
+
     public IEnumerable<ProxySession> Sessions => _byLocal.Values;
     public bool IsEmpty => _byLocal.Count == 0;
 

@@ -142,4 +142,20 @@ public sealed class MirrorRestartTests
         Assert.That(_h.TakeSent(), Is.Empty);
         Assert.That(_h.Mirror.RoomCount, Is.Zero);
     }
+
+    [Test]
+    public async Task After_a_restart_a_new_local_joiner_gets_the_masters_history_since_the_mirrors_copy_starts_empty()
+    {
+        await KevJoinsAway();
+        _h = await _h.RestartAsync();
+        _h.TakeSent();
+
+        await _h.SendAsync($"<presence id='j2' from='{Ann}' to='{Proxy}/Ann'><x xmlns='{Muc}'><history maxstanzas='5'/></x></presence>");
+        XmlAssert.AreEqual($"""
+            <presence xmlns='jabber:component:accept' id='j2' from='{_h.ProxyJidOf(Ann)}' to='room@muc.alpha.test/Ann'>
+              <x xmlns='{Muc}'><history maxstanzas='5'/></x>
+              <fmuc xmlns='{Fmuc}' from='{Ann}'/>
+            </presence>
+            """, _h.TakeSent().Single());
+    }
 }
