@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,6 +6,7 @@ using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
 using XmppGroupChat.DmucReplica.Dmuc;
 using XmppGroupChat.Xmpp;
+using XmppGroupChat.Tests.Unit.Support;
 
 namespace XmppGroupChat.Tests.Unit.Dmuc;
 
@@ -169,29 +169,24 @@ internal sealed class ReplicaHarness : IStanzaSender, IAsyncDisposable
 
     ValueTask IStanzaSender.SendAsync(XElement stanza, CancellationToken cancellationToken)
     {
-        // The same guard as the real link: a stanza from outside the domain would close the stream.
-        if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", Service.Domain))
-            throw new ArgumentException("stanza from outside the domain: " + stanza);
+        LinkView.RequireInDomain(stanza, Service.Domain);
         // What the link would write, read back as the server would see it (no shared instances).
         var xml = StanzaSerializer.ToXmlString(stanza);
-        _sent.Enqueue(XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'")));
+        _sent.Enqueue(LinkView.Parse(xml));
         return ValueTask.CompletedTask;
     }
 
     ValueTask IStanzaSender.SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken)
     {
-        var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
-        var e = XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'"));
-        if (!ComponentLink.IsInDomain((string?)e.Attribute("from") ?? "", Service.Domain))
-            throw new ArgumentException("stanza from outside the domain: " + e);
+        var e = LinkView.Parse(utf8Stanza);
+        LinkView.RequireInDomain(e, Service.Domain);
         _sent.Enqueue(e);
         return ValueTask.CompletedTask;
     }
 
     Task<XElement> IStanzaSender.RequestAsync(XElement iq, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        if (!ComponentLink.IsInDomain((string?)iq.Attribute("from") ?? "", Service.Domain))
-            throw new ArgumentException("request from outside the domain: " + iq);
+        LinkView.RequireInDomain(iq, Service.Domain);
         if (iq.GetId() is null) iq.SetAttributeValue("id", Stanza.NewId());
         var answer = new TaskCompletionSource<XElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new Request(new XElement(iq), answer);

@@ -6,6 +6,7 @@ using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
 using XmppGroupChat.Mirror.Fmuc;
 using XmppGroupChat.Xmpp;
+using XmppGroupChat.Tests.Unit.Support;
 
 namespace XmppGroupChat.Tests.Unit.Mirror;
 
@@ -152,9 +153,7 @@ internal sealed class MirrorHarness : IStanzaSender, IAsyncDisposable
 
     ValueTask IStanzaSender.SendAsync(XElement stanza, CancellationToken cancellationToken)
     {
-        // The same guard as the real link: a stanza from outside the domain would close the stream.
-        if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", Domain))
-            throw new ArgumentException("stanza from outside the domain: " + stanza);
+        LinkView.RequireInDomain(stanza, Domain);
         _sent.Add(stanza);
         return ValueTask.CompletedTask;
     }

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
-using System.Text;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Archive;
@@ -9,6 +8,7 @@ using XmppGroupChat.Mix.Delivery;
 using XmppGroupChat.Mix.Mix;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
+using XmppGroupChat.Tests.Unit.Support;
 
 namespace XmppGroupChat.Tests.Unit.Mix;
 
@@ -142,9 +142,7 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
 
     ValueTask IStanzaSender.SendAsync(XElement stanza, CancellationToken cancellationToken)
     {
-        // The same guard as the real link: a stanza from outside the domain would close the stream.
-        if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", Service.Domain))
-            throw new ArgumentException("stanza from outside the domain: " + stanza);
+        LinkView.RequireInDomain(stanza, Service.Domain);
         _sent.Enqueue(stanza);
         return ValueTask.CompletedTask;
     }
@@ -152,10 +150,8 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
     ValueTask IStanzaSender.SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken)
     {
         // What the link would write, read back as the server would see it.
-        var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
-        var e = XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'"));
-        if (!ComponentLink.IsInDomain((string?)e.Attribute("from") ?? "", Service.Domain))
-            throw new ArgumentException("stanza from outside the domain: " + e);
+        var e = LinkView.Parse(utf8Stanza);
+        LinkView.RequireInDomain(e, Service.Domain);
         _sent.Enqueue(e);
         return ValueTask.CompletedTask;
     }
@@ -204,26 +200,22 @@ internal sealed class MixHarness : IStanzaSender, IAsyncDisposable
 
         public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
         {
-            if (!ComponentLink.IsInDomain((string?)stanza.Attribute("from") ?? "", domain.Domain))
-                throw new ArgumentException("stanza from outside the domain: " + stanza);
+            LinkView.RequireInDomain(stanza, domain.Domain);
             sent.Enqueue(stanza);
             return ValueTask.CompletedTask;
         }
 
         public ValueTask SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken = default)
         {
-            var xml = Encoding.UTF8.GetString(utf8Stanza.Span);
-            var e = XElement.Parse(xml.Insert(xml.IndexOfAny([' ', '>', '/']), " xmlns='jabber:component:accept'"));
-            if (!ComponentLink.IsInDomain((string?)e.Attribute("from") ?? "", domain.Domain))
-                throw new ArgumentException("stanza from outside the domain: " + e);
+            var e = LinkView.Parse(utf8Stanza);
+            LinkView.RequireInDomain(e, domain.Domain);
             sent.Enqueue(e);
             return ValueTask.CompletedTask;
         }
 
         public Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         {
-            if (!ComponentLink.IsInDomain((string?)iq.Attribute("from") ?? "", domain.Domain))
-                throw new ArgumentException("request from outside the domain: " + iq);
+            LinkView.RequireInDomain(iq, domain.Domain);
             if (iq.GetId() is null) iq.SetAttributeValue("id", Stanza.NewId());
             var answer = new TaskCompletionSource<XElement>(TaskCreationOptions.RunContinuationsAsynchronously);
             harness._allRequests.Add(answer);
