@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// the other way. A disco#info from a user who has not joined is asked from the proxy bare JID,
 /// since clients look at a room before entering it; any other request needs a session.
 /// </summary>
-public sealed class IqRelay(MirrorService mirror)
+public sealed partial class IqRelay(MirrorService mirror, Recovery recovery)
 {
     private const int MaxPending = 1024;
 
@@ -20,7 +20,11 @@ public sealed class IqRelay(MirrorService mirror)
     private readonly Queue<string> _order = new();
 
     /// <summary>Where the answer to a relayed request goes: from whom it must come, and as what it is passed on.</summary>
-    private sealed record Pending(Jid ExpectFrom, Jid ReplyFrom, Jid ReplyTo, string? OriginalId);
+    /// <param name="Request">A user's request relayed from their session's proxy JID (kept to send it again after a silent rejoin); null otherwise.</param>
+    /// <param name="Resent">The request went again after a silent rejoin; a second refusal is the user's.</param>
+    /// <param name="CheckOf">The mirror's own self-ping of this room (see <see cref="CheckRoomsAsync"/>): the answer goes to nobody.</param>
+    private sealed record Pending(Jid ExpectFrom, Jid ReplyFrom, Jid ReplyTo, string? OriginalId, XElement? Request = null, bool Resent = false,
+        ProxyRoom? CheckOf = null);
 
     public int PendingCount => _pending.Count;
 
@@ -44,7 +48,8 @@ public sealed class IqRelay(MirrorService mirror)
             relayFrom = ProxyAddress.Of(master, mirror.Domain);
         else
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "you are not in this room"));
-        await RelayAsync(iq, relayFrom, upstreamTo, new Pending(upstreamTo, to, user, iq.GetId()), ct);
+        var request = relayFrom.Equals(session?.ProxyJid) ? iq : null;
+        await RelayAsync(iq, relayFrom, upstreamTo, new Pending(upstreamTo, to, user, iq.GetId(), request), ct);
     }
 
     public async ValueTask OnMasterIqAsync(XElement iq, Jid to, Jid master, CancellationToken ct)
@@ -83,7 +88,30 @@ public sealed class IqRelay(MirrorService mirror)
             return;
         }
         _pending.Remove(id);
+        if (pending.CheckOf is { } checkedRoom)
+        {
+            await OnCheckAnswerAsync(checkedRoom, response, ct);
+            return;
+        }
+        if (response.IsErrorType() && pending.Request is { } request && !pending.Resent && await RecoverAsync(response, pending, request, ct)) return;
         await mirror.SendUpstreamAsync(MirrorService.Readdressed(response, pending.ReplyFrom, pending.ReplyTo, response.Elements(), pending.OriginalId), ct);
+    }
+
+    /// <summary>
+    /// The master refused a session's request because it no longer knows the session (a
+    /// self-ping, XEP-0410, is answered not-acceptable): join again silently and ask once more.
+    /// </summary>
+    private async ValueTask<bool> RecoverAsync(XElement error, Pending pending, XElement request, CancellationToken ct)
+    {
+        var master = pending.ExpectFrom.Bare;
+        var room = mirror.Find(master);
+        var session = room?.FindByLocal(pending.ReplyTo);
+        if (room is null || session is null) return false;
+        // item-not-found from another occupant's address means that occupant is gone, not the session.
+        var toRoomOrSelf = pending.ExpectFrom.Resource is null || pending.ExpectFrom.Resource == session.Nick;
+        if (!Recovery.MeansNotAnOccupant(error, toRoomOrSelf)) return false;
+        return await recovery.RecoverAsync(room, session, StanzaError.FromStanza(error)!.Condition.ToXmlName(),
+            c => RelayAsync(request, session.ProxyJid, pending.ExpectFrom, pending with { Resent = true }, c), ct);
     }
 
     private static void RequireGetOrSet(XElement iq)

@@ -24,6 +24,7 @@ public sealed class Leaving(MirrorService mirror)
         }
         session.State = SessionState.Leaving;
         session.PendingReplay = null;
+        session.Resend.Clear();
         // Gone for good, even if the mirror stops before the master confirms.
         await mirror.UnsaveAsync(room, session, ct);
         await mirror.SendUpstreamAsync(MirrorService.Readdressed(presence, session.ProxyJid, room.Master.WithResource(session.Nick),

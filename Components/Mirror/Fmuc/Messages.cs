@@ -11,7 +11,7 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// anyway. The master's messages are delivered like its presences (proxy bare JID: every local
 /// user; proxy full JID: that session), and its groupchat messages are kept as local history.
 /// </summary>
-public sealed class Messages(MirrorService mirror)
+public sealed class Messages(MirrorService mirror, Recovery recovery)
 {
     public async ValueTask OnUserMessageAsync(XElement message, Jid user, Jid master, Jid to, CancellationToken ct)
     {
@@ -26,18 +26,17 @@ public sealed class Messages(MirrorService mirror)
         var payload = MirrorService.UserPayload(message).ToList();
         var fireAndForget = room.FireAndForget && to.Resource is null && message.GetStanzaType() == StanzaType.Groupchat &&
                             message.Element(message.Name.Namespace + "body") != null;
-        if (!fireAndForget)
-        {
-            await mirror.SendUpstreamAsync(MirrorService.Readdressed(message, session.ProxyJid, upstreamTo, payload), ct);
-            return;
-        }
-
-        // The id is how a plain MUC's echo is recognised, so the message needs one.
+        // The id is how the master's refusal is matched to the message (and a plain MUC's echo recognised).
         var id = message.GetId() ?? Stanza.NewId();
-        room.NoMirrorIds.Add(EchoKey(session.Nick, id));
         var upstream = MirrorService.Readdressed(message, session.ProxyJid, upstreamTo, payload, id);
-        upstream.Add(new XElement(Ns.Fmuc + "nomirror"));
+        if (fireAndForget)
+        {
+            room.NoMirrorIds.Add(EchoKey(session.Nick, id));
+            upstream.Add(new XElement(Ns.Fmuc + "nomirror"));
+        }
+        session.Sent.Add(id, upstream);
         await mirror.SendUpstreamAsync(upstream, ct);
+        if (!fireAndForget) return;
 
         var local = MirrorService.Readdressed(message, room.Proxy.WithResource(session.Nick), session.Local, payload, id);
         room.History.Add(local, DateTimeOffset.UtcNow, HistoryKey(local));
@@ -67,6 +66,8 @@ public sealed class Messages(MirrorService mirror)
                 isError ? "an error to the proxy room, which sends nothing" : "the session is leaving");
             return;
         }
+
+        if (isError && session != null && await RecoverAsync(room, session, message, ct)) return;
 
         var from = message.GetFrom()!;
         if (session is { DropSubject: true })
@@ -103,6 +104,23 @@ public sealed class Messages(MirrorService mirror)
         }
         foreach (var s in room.Joined.ToList())
             await mirror.DeliverAsync(LocalCopy.For(message, room, s, broadcast: true), ct);
+    }
+
+    /// <summary>
+    /// The master refused one of the session's messages because it no longer knows the session:
+    /// join again silently and send the message once more. False when the error is for the user.
+    /// </summary>
+    private async ValueTask<bool> RecoverAsync(ProxyRoom room, ProxySession session, XElement error, CancellationToken ct)
+    {
+        if (session.Sent.Find(error.GetId()) is not { Resent: false } sent) return false;
+        // A private message to a nick that is not in the room is item-not-found too; that is the user's to hear.
+        if (!Recovery.MeansNotAnOccupant(error, toRoomOrSelf: error.GetFrom()!.IsBare)) return false;
+        var message = sent.Message;
+        return await recovery.RecoverAsync(room, session, StanzaError.FromStanza(error)!.Condition.ToXmlName(), async c =>
+        {
+            session.Sent.Add(message.GetId()!, message, resent: true);
+            await mirror.SendUpstreamAsync(new XElement(message), c);
+        }, ct);
     }
 
     /// <summary>The mirror's own history for a joiner it asked the master none for.</summary>

@@ -28,7 +28,7 @@ public static class MirrorDomain
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("XmppGroupChat.Mirror");
         var settings = MirrorSettings.Read(config, sender.Domain.ToString());
         MirrorLog.Configured(logger, sender.Domain.ToString(), string.Join(", ", settings.Users), settings.FireAndForget,
-            settings.RoomFireAndForget.Count, settings.HistorySize);
+            settings.RoomFireAndForget.Count, settings.HistorySize, settings.RoomCheckSeconds);
         var ids = SessionIds.LoadOrCreate(Path.Combine(storage.Path, SessionKeyFile));
         var host = services.GetRequiredService<MirrorHost>();
         var mirror = new MirrorService(sender, settings, ids, logger, store: host.Store);
@@ -56,11 +56,14 @@ public static class MirrorDomain
     {
         router.AddServiceDiscovery(mirror.Domain, ServiceInfo())
               .AddPing(jid => jid.Equals(mirror.Domain));
-        var messages = new Messages(mirror);
         var joining = new Joining(mirror);
+        var recovery = new Recovery(mirror, joining);
+        var messages = new Messages(mirror, recovery);
         joining.Services.Register(router);
-        new Inbound(mirror, joining, new Leaving(mirror), new Occupants(mirror, messages, joining), messages, new IqRelay(mirror))
+        var iqs = new IqRelay(mirror, recovery);
+        new Inbound(mirror, joining, new Leaving(mirror), new Occupants(mirror, messages, joining, recovery), messages, iqs)
             .Register(router);
+        iqs.StartRoomChecks();
         return new Reassertion(mirror, joining);
     }
 }

@@ -5,8 +5,8 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// <summary>The mirror's log events, with stable ids (4001…). Per-room and per-stanza events are Debug.</summary>
 internal static partial class MirrorLog
 {
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "{Domain}: mirroring rooms for users of {Users}; fire-and-forget {FireAndForget} ({Overrides} room override(s)); {HistorySize} message(s) of local history per room")]
-    public static partial void Configured(ILogger logger, string domain, string users, bool fireAndForget, int overrides, int historySize);
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "{Domain}: mirroring rooms for users of {Users}; fire-and-forget {FireAndForget} ({Overrides} room override(s)); {HistorySize} message(s) of local history per room; rooms self-pinged every {RoomCheckSeconds} s (0: never)")]
+    public static partial void Configured(ILogger logger, string domain, string users, bool fireAndForget, int overrides, int historySize, int roomCheckSeconds);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "now mirroring {Room} as {Proxy} (fire-and-forget {FireAndForget})")]
     public static partial void RoomMirrored(ILogger logger, string room, string proxy, bool fireAndForget);
@@ -40,4 +40,10 @@ internal static partial class MirrorLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "re-asserting the restored sessions failed")]
     public static partial void ReassertFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "{Room} no longer knew {User} (<{Condition}/>; the master restarted?); joining again for it, unseen by the user")]
+    public static partial void MasterForgot(ILogger logger, string room, string user, string condition);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Error, Message = "a round of room checks failed")]
+    public static partial void RoomCheckFailed(ILogger logger, Exception exception);
 }

@@ -11,14 +11,19 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// for late joiners (default 50). Mirror:Users lists the user domains the mirror proxies for
 /// (default the server's own domain, Component:Domain without its first label; "*" for anyone):
 /// the master trusts the mirror's word about who a user is, so it must not proxy for strangers.
+/// Mirror:RoomCheckSeconds (default 60, 0 for never) is how often the mirror self-pings each
+/// room it has users in, to notice a master that restarted and forgot them (see <see cref="Recovery"/>).
 /// </summary>
 public sealed record MirrorSettings(
     bool FireAndForget,
     IReadOnlyDictionary<Jid, bool> RoomFireAndForget,
     int HistorySize,
-    IReadOnlyList<string> Users)
+    IReadOnlyList<string> Users,
+    int RoomCheckSeconds = MirrorSettings.DefaultRoomCheckSeconds)
 {
     public const int DefaultHistorySize = 50;
+    public const int DefaultRoomCheckSeconds = 60;
+    private const int MaxRoomCheckSeconds = 86400;
     private const int MaxHistorySize = 1000;
 
     public static MirrorSettings Read(IConfiguration config, string mirrorDomain)
@@ -38,6 +43,11 @@ public sealed record MirrorSettings(
             (!int.TryParse(size, out historySize) || historySize < 0 || historySize > MaxHistorySize))
             throw new ComponentConfigurationException($"Mirror:HistorySize must be a whole number from 0 to {MaxHistorySize} (got '{size}').");
 
+        var roomCheck = DefaultRoomCheckSeconds;
+        if (config["Mirror:RoomCheckSeconds"] is { Length: > 0 } check &&
+            (!int.TryParse(check, out roomCheck) || roomCheck < 0 || roomCheck > MaxRoomCheckSeconds))
+            throw new ComponentConfigurationException($"Mirror:RoomCheckSeconds must be a whole number from 0 (never) to {MaxRoomCheckSeconds} (got '{check}').");
+
         var users = config.GetSection("Mirror:Users").GetChildren().Select(c => c.Value!).Where(v => !string.IsNullOrEmpty(v)).ToList();
         if (config["Mirror:Users"] is { Length: > 0 } single)
             users.AddRange(single.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
@@ -46,7 +56,7 @@ public sealed record MirrorSettings(
             var dot = mirrorDomain.IndexOf('.');
             users.Add(dot > 0 ? mirrorDomain[(dot + 1)..] : mirrorDomain);
         }
-        return new MirrorSettings(fireAndForget, rooms, historySize, users);
+        return new MirrorSettings(fireAndForget, rooms, historySize, users, roomCheck);
     }
 
     /// <summary>Whether messages to <paramref name="room"/> (the master room) go fire-and-forget.</summary>

@@ -9,7 +9,7 @@ namespace XmppGroupChat.Mirror.Fmuc;
 /// MUC's every broadcast); to the proxy bare JID it is an FMUC master's one copy for all local
 /// users, except those whose own nick it is (they get their own copy, with 110).
 /// </summary>
-public sealed class Occupants(MirrorService mirror, Messages messages, Joining joining)
+public sealed class Occupants(MirrorService mirror, Messages messages, Joining joining, Recovery recovery)
 {
     public async ValueTask OnMasterPresenceAsync(XElement presence, Jid master, Jid to, CancellationToken ct)
     {
@@ -40,8 +40,12 @@ public sealed class Occupants(MirrorService mirror, Messages messages, Joining j
             await joining.RejoinSilentlyAsync(room, session, ct);
             return;
         }
+        if (presence.IsErrorType() && session.State == SessionState.Joined && Recovery.MeansNotAnOccupant(presence, toRoomOrSelf: true) &&
+            await recovery.RecoverAsync(room, session, StanzaError.FromStanza(presence)!.Condition.ToXmlName(), null, ct))
+            return; // the master restarted and forgot the session; the rejoin carries the status it refused
         if (presence.IsErrorType())
         {
+            Recovery.Abandon(session);
             // A refused join, or the master no longer knows this session: either way it is not in the room.
             var error = StanzaError.FromStanza(presence)!;
             if (session.State == SessionState.Joining)
@@ -68,6 +72,7 @@ public sealed class Occupants(MirrorService mirror, Messages messages, Joining j
             session.Role = (string?)item?.Attribute("role") ?? session.Role;
             session.NonAnonymous = codes.Contains("100");
             await mirror.SaveAsync(room, session, joining.Services.SpeaksFmuc(master.Domain, evenIfOld: true), ct);
+            await recovery.ResendAsync(session, ct);
             return;
         }
         if (session.State == SessionState.Leaving && !(presence.GetStanzaType() == StanzaType.Unavailable && codes.Contains("110")))

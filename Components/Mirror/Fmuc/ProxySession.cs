@@ -65,6 +65,15 @@ public sealed class ProxySession(Jid local, string nick, Jid proxyJid, long join
     /// <summary>The subject that follows a silent rejoin's self-presence is not shown either.</summary>
     public bool DropSubject { get; set; }
 
+    /// <summary>
+    /// The session's recent messages as they went upstream, by id, so one the master refused can
+    /// go again after a silent rejoin; an id already resent once is not resent again.
+    /// </summary>
+    public SentMessages Sent { get; } = new(64);
+
+    /// <summary>Stanzas the master refused because it had forgotten the session, to send again once the silent rejoin is confirmed.</summary>
+    public List<Func<CancellationToken, ValueTask>> Resend { get; } = new();
+
     /// <summary>Whether a jid attribute in a broadcast copy may stay for this user (XEP-0045 §enter-nonanon, §enter-semianon).</summary>
     public bool SeesJids => NonAnonymous || Role == "moderator";
 }

@@ -36,9 +36,10 @@ internal sealed class MirrorHarness : IStanzaSender, IAsyncDisposable
     private string? _dir;
     private SqliteArchive? _archive;
 
+    /// <remarks>The periodic room check is off unless a test sets Mirror:RoomCheckSeconds: moving the clock on must not send pings.</remarks>
     public MirrorHarness(params (string Key, string Value)[] settings)
     {
-        _settings = settings;
+        _settings = settings.Any(s => s.Key == "Mirror:RoomCheckSeconds") ? settings : [("Mirror:RoomCheckSeconds", "0"), .. settings];
         Mirror = new MirrorService(this, ReadSettings(), _ids, Log, Time);
         Reassertion = MirrorDomain.Wire(_router, Mirror);
     }
@@ -48,11 +49,11 @@ internal sealed class MirrorHarness : IStanzaSender, IAsyncDisposable
         .Build(), Domain);
 
     /// <summary>A mirror that keeps its rooms in a real archive in a temporary directory, as the program does.</summary>
-    public static async Task<MirrorHarness> WithStorageAsync(bool masterSpeaksFmuc = true)
+    public static async Task<MirrorHarness> WithStorageAsync(bool masterSpeaksFmuc = true, params (string Key, string Value)[] settings)
     {
         var dir = Path.Combine(Path.GetTempPath(), "xgc-mirror-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var h = new MirrorHarness { _dir = dir, MasterSpeaksFmuc = masterSpeaksFmuc };
+        var h = new MirrorHarness(settings) { _dir = dir, MasterSpeaksFmuc = masterSpeaksFmuc };
         await h.OpenStorageAsync();
         return h;
     }

@@ -18,6 +18,8 @@ public sealed class MirrorSettingsTests
         var s = Read();
         Assert.That(s.FireAndForgetFor(Jid.Parse("room@muc.alpha.test")), Is.False);
         Assert.That(s.HistorySize, Is.EqualTo(MirrorSettings.DefaultHistorySize));
+        Assert.That(s.RoomCheckSeconds, Is.EqualTo(60));
+        Assert.That(Read(("Mirror:RoomCheckSeconds", "0")).RoomCheckSeconds, Is.Zero, "0 turns the room check off");
         Assert.That(s.Serves(Jid.Parse("kev@beta.test/Swift")), Is.True);
         Assert.That(s.Serves(Jid.Parse("eve@gamma.test/x")), Is.False);
     }
@@ -40,6 +42,8 @@ public sealed class MirrorSettingsTests
     [TestCase("Mirror:Rooms:not a jid:FireAndForget", "true")]
     [TestCase("Mirror:Rooms:muc.alpha.test:FireAndForget", "true")]
     [TestCase("Mirror:HistorySize", "-1")]
+    [TestCase("Mirror:RoomCheckSeconds", "-1")]
+    [TestCase("Mirror:RoomCheckSeconds", "soon")]
     public void A_bad_setting_is_a_configuration_error(string key, string value)
     {
         Assert.That(() => Read((key, value)), Throws.TypeOf<ComponentConfigurationException>().With.Message.Contains("Mirror:"));
