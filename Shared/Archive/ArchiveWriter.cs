@@ -139,6 +139,21 @@ internal sealed class ArchiveWriter
         return command;
     }
 
+    /// <summary>
+    /// The cached statement for <paramref name="sql"/>, its parameters declared (on first use) and
+    /// bound from one list of name, type and value (null binds NULL). For the rarer writes; the
+    /// message append binds its cached command by hand, so it allocates nothing per message.
+    /// </summary>
+    public SqliteCommand Bind(string sql, params (string Name, SqliteType Type, object? Value)[] parameters)
+    {
+        var command = Command(sql, p =>
+        {
+            foreach (var (name, type, _) in parameters) p.Add(name, type);
+        });
+        for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+        return command;
+    }
+
     /// <summary>An archive's rows were deleted: its positions start again from the table.</summary>
     public void ForgetArchive(string archive) => _nextPosition.Remove(archive);
 

@@ -8,42 +8,23 @@ internal static class RelayRoomSql
 {
     public static void SaveRoom(ArchiveWriter writer, string room, XElement state)
     {
-        var command = writer.Command(
-            "INSERT INTO relay_rooms (room, state) VALUES ($room, $state) ON CONFLICT (room) DO UPDATE SET state = excluded.state",
-            p =>
-            {
-                p.Add("$room", SqliteType.Text);
-                p.Add("$state", SqliteType.Blob);
-            });
-        command.Parameters[0].Value = room;
-        command.Parameters[1].Value = StoredStanza.Encode(state);
-        command.ExecuteNonQuery();
+        writer.Bind("INSERT INTO relay_rooms (room, state) VALUES ($room, $state) ON CONFLICT (room) DO UPDATE SET state = excluded.state",
+            ("$room", SqliteType.Text, room), ("$state", SqliteType.Blob, StoredStanza.Encode(state))).ExecuteNonQuery();
     }
 
     public static void DeleteRoom(ArchiveWriter writer, string room)
     {
         // Entries go with it (ON DELETE CASCADE).
-        var command = writer.Command("DELETE FROM relay_rooms WHERE room = $room", p => p.Add("$room", SqliteType.Text));
-        command.Parameters[0].Value = room;
-        command.ExecuteNonQuery();
+        writer.Bind("DELETE FROM relay_rooms WHERE room = $room", ("$room", SqliteType.Text, room)).ExecuteNonQuery();
     }
 
     public static void SaveEntry(ArchiveWriter writer, string room, RelayEntry entry)
     {
-        var command = writer.Command(
+        var command = writer.Bind(
             "INSERT INTO relay_entries (room, kind, key, value) VALUES ($room, $kind, $key, $value) " +
             "ON CONFLICT (room, kind, key) DO UPDATE SET value = excluded.value",
-            p =>
-            {
-                p.Add("$room", SqliteType.Text);
-                p.Add("$kind", SqliteType.Text);
-                p.Add("$key", SqliteType.Text);
-                p.Add("$value", SqliteType.Blob);
-            });
-        command.Parameters[0].Value = room;
-        command.Parameters[1].Value = entry.Kind;
-        command.Parameters[2].Value = entry.Key;
-        command.Parameters[3].Value = StoredStanza.Encode(entry.Value);
+            ("$room", SqliteType.Text, room), ("$kind", SqliteType.Text, entry.Kind), ("$key", SqliteType.Text, entry.Key),
+            ("$value", SqliteType.Blob, StoredStanza.Encode(entry.Value)));
         try
         {
             command.ExecuteNonQuery();
@@ -57,28 +38,14 @@ internal static class RelayRoomSql
 
     public static void DeleteEntry(ArchiveWriter writer, string room, string kind, string key)
     {
-        var command = writer.Command("DELETE FROM relay_entries WHERE room = $room AND kind = $kind AND key = $key", p =>
-        {
-            p.Add("$room", SqliteType.Text);
-            p.Add("$kind", SqliteType.Text);
-            p.Add("$key", SqliteType.Text);
-        });
-        command.Parameters[0].Value = room;
-        command.Parameters[1].Value = kind;
-        command.Parameters[2].Value = key;
-        command.ExecuteNonQuery();
+        writer.Bind("DELETE FROM relay_entries WHERE room = $room AND kind = $kind AND key = $key",
+            ("$room", SqliteType.Text, room), ("$kind", SqliteType.Text, kind), ("$key", SqliteType.Text, key)).ExecuteNonQuery();
     }
 
     public static void ReplaceEntries(ArchiveWriter writer, string room, string kind, IReadOnlyList<RelayEntry> entries)
     {
-        var delete = writer.Command("DELETE FROM relay_entries WHERE room = $room AND kind = $kind", p =>
-        {
-            p.Add("$room", SqliteType.Text);
-            p.Add("$kind", SqliteType.Text);
-        });
-        delete.Parameters[0].Value = room;
-        delete.Parameters[1].Value = kind;
-        delete.ExecuteNonQuery();
+        writer.Bind("DELETE FROM relay_entries WHERE room = $room AND kind = $kind",
+            ("$room", SqliteType.Text, room), ("$kind", SqliteType.Text, kind)).ExecuteNonQuery();
         // Inside the operation's savepoint: a failure part-way leaves the old entries in place.
         foreach (var entry in entries)
             SaveEntry(writer, room, entry with { Kind = kind });

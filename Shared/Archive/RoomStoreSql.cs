@@ -14,56 +14,33 @@ internal static class RoomStoreSql
 
     public static void SaveRoom(ArchiveWriter writer, RoomRecord room)
     {
-        var command = writer.Command(
+        var affiliations = JsonSerializer.Serialize(
+            new Dictionary<string, string>(room.Affiliations, StringComparer.Ordinal), ArchiveJson.Default.DictionaryStringString);
+        writer.Bind(
             "INSERT INTO rooms (jid, created, config, affiliations, subject) VALUES ($jid, $created, $config, $affiliations, $subject) " +
             "ON CONFLICT (jid) DO UPDATE SET created = excluded.created, config = excluded.config, " +
             "affiliations = excluded.affiliations, subject = excluded.subject",
-            p =>
-            {
-                p.Add("$jid", SqliteType.Text);
-                p.Add("$created", SqliteType.Integer);
-                p.Add("$config", SqliteType.Text);
-                p.Add("$affiliations", SqliteType.Text);
-                p.Add("$subject", SqliteType.Text);
-            });
-        command.Parameters[0].Value = room.Jid;
-        command.Parameters[1].Value = room.Created.ToUnixTimeMilliseconds();
-        command.Parameters[2].Value = ConfigJson(room.Config);
-        command.Parameters[3].Value = JsonSerializer.Serialize(
-            new Dictionary<string, string>(room.Affiliations, StringComparer.Ordinal), ArchiveJson.Default.DictionaryStringString);
-        command.Parameters[4].Value = (object?)room.Subject ?? DBNull.Value;
-        command.ExecuteNonQuery();
+            ("$jid", SqliteType.Text, room.Jid), ("$created", SqliteType.Integer, room.Created.ToUnixTimeMilliseconds()),
+            ("$config", SqliteType.Text, ConfigJson(room.Config)), ("$affiliations", SqliteType.Text, affiliations),
+            ("$subject", SqliteType.Text, room.Subject)).ExecuteNonQuery();
     }
 
     public static void DeleteRoom(ArchiveWriter writer, string roomJid)
     {
         // Participants go with it (ON DELETE CASCADE).
-        var command = writer.Command("DELETE FROM rooms WHERE jid = $jid", p => p.Add("$jid", SqliteType.Text));
-        command.Parameters[0].Value = roomJid;
-        command.ExecuteNonQuery();
+        writer.Bind("DELETE FROM rooms WHERE jid = $jid", ("$jid", SqliteType.Text, roomJid)).ExecuteNonQuery();
     }
 
     public static void SaveParticipant(ArchiveWriter writer, string roomJid, ParticipantRecord participant)
     {
-        var command = writer.Command(
+        var command = writer.Bind(
             "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined) " +
             "ON CONFLICT (room, id) DO UPDATE SET bare_jid = excluded.bare_jid, nick = excluded.nick, " +
             "subscriptions = excluded.subscriptions, joined = excluded.joined",
-            p =>
-            {
-                p.Add("$room", SqliteType.Text);
-                p.Add("$id", SqliteType.Text);
-                p.Add("$jid", SqliteType.Text);
-                p.Add("$nick", SqliteType.Text);
-                p.Add("$subscriptions", SqliteType.Text);
-                p.Add("$joined", SqliteType.Integer);
-            });
-        command.Parameters[0].Value = roomJid;
-        command.Parameters[1].Value = participant.Id;
-        command.Parameters[2].Value = participant.BareJid;
-        command.Parameters[3].Value = (object?)participant.Nick ?? DBNull.Value;
-        command.Parameters[4].Value = JsonSerializer.Serialize(participant.Subscriptions.ToArray(), ArchiveJson.Default.StringArray);
-        command.Parameters[5].Value = participant.Joined.ToUnixTimeMilliseconds();
+            ("$room", SqliteType.Text, roomJid), ("$id", SqliteType.Text, participant.Id), ("$jid", SqliteType.Text, participant.BareJid),
+            ("$nick", SqliteType.Text, participant.Nick),
+            ("$subscriptions", SqliteType.Text, JsonSerializer.Serialize(participant.Subscriptions.ToArray(), ArchiveJson.Default.StringArray)),
+            ("$joined", SqliteType.Integer, participant.Joined.ToUnixTimeMilliseconds()));
         try
         {
             command.ExecuteNonQuery();
@@ -77,36 +54,23 @@ internal static class RoomStoreSql
 
     public static void DeleteParticipant(ArchiveWriter writer, string roomJid, string participantId)
     {
-        var command = writer.Command("DELETE FROM participants WHERE room = $room AND id = $id", p =>
-        {
-            p.Add("$room", SqliteType.Text);
-            p.Add("$id", SqliteType.Text);
-        });
-        command.Parameters[0].Value = roomJid;
-        command.Parameters[1].Value = participantId;
-        command.ExecuteNonQuery();
+        writer.Bind("DELETE FROM participants WHERE room = $room AND id = $id",
+            ("$room", SqliteType.Text, roomJid), ("$id", SqliteType.Text, participantId)).ExecuteNonQuery();
     }
 
     public static void SaveNick(ArchiveWriter writer, string bareJid, string? nick)
     {
         if (nick is null)
         {
-            var delete = writer.Command("DELETE FROM nicks WHERE bare_jid = $jid", p => p.Add("$jid", SqliteType.Text));
-            delete.Parameters[0].Value = bareJid;
-            delete.ExecuteNonQuery();
+            writer.Bind("DELETE FROM nicks WHERE bare_jid = $jid", ("$jid", SqliteType.Text, bareJid)).ExecuteNonQuery();
             return;
         }
 
         var folded = Fold(nick);
         // Checked first, inside the batch's write lock, so the caller gets NickTakenException
         // rather than a constraint error; the UNIQUE columns still guard the table itself.
-        var owner = writer.Command("SELECT bare_jid FROM nicks WHERE folded = $folded OR nick = $nick", p =>
-        {
-            p.Add("$folded", SqliteType.Text);
-            p.Add("$nick", SqliteType.Text);
-        });
-        owner.Parameters[0].Value = folded;
-        owner.Parameters[1].Value = nick;
+        var owner = writer.Bind("SELECT bare_jid FROM nicks WHERE folded = $folded OR nick = $nick",
+            ("$folded", SqliteType.Text, folded), ("$nick", SqliteType.Text, nick));
         using (var reader = owner.ExecuteReader())
         {
             while (reader.Read())
@@ -116,19 +80,10 @@ internal static class RoomStoreSql
             }
         }
 
-        var upsert = writer.Command(
+        writer.Bind(
             "INSERT INTO nicks (bare_jid, nick, folded) VALUES ($jid, $nick, $folded) " +
             "ON CONFLICT (bare_jid) DO UPDATE SET nick = excluded.nick, folded = excluded.folded",
-            p =>
-            {
-                p.Add("$jid", SqliteType.Text);
-                p.Add("$nick", SqliteType.Text);
-                p.Add("$folded", SqliteType.Text);
-            });
-        upsert.Parameters[0].Value = bareJid;
-        upsert.Parameters[1].Value = nick;
-        upsert.Parameters[2].Value = folded;
-        upsert.ExecuteNonQuery();
+            ("$jid", SqliteType.Text, bareJid), ("$nick", SqliteType.Text, nick), ("$folded", SqliteType.Text, folded)).ExecuteNonQuery();
     }
 
     /// <summary>
