@@ -21,12 +21,14 @@ public sealed class DiscussionHistory(MucService muc)
 
         var page = await muc.Archive.QueryAsync(room.Jid.ToString(),
             new ArchiveQuery(Start: wanted.Since, Before: "", Max: Math.Min(wanted.MaxStanzas, MaxMessages)), ct);
+        bool seesJids;
+        lock (room.Sync) seesJids = MucService.SeesJids(room, MucService.RealJidOf(room, to));
         var messages = new List<XElement>();
         foreach (var m in page.Messages)
         {
             if (m.Retracted) continue;
             XElement shown;
-            lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, MucService.SeesJids(room, MucService.RealJidOf(room, to)));
+            lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, seesJids);
             // A message written during a DMUC2 split already carries the time it was written.
             if (shown.Element(Ns.Delay + "delay") is null) shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
             messages.Add(shown);
