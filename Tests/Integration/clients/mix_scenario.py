@@ -7,7 +7,6 @@ and carol (never joined) is refused too. Prints one JSON object with what each c
 Usage: mix_scenario.py PORT SERVICE CHANNEL  (users alice, bob, carol with password 'pass')
 """
 import asyncio
-import json
 import sys
 import xml.etree.ElementTree as ET
 
@@ -97,8 +96,7 @@ async def scenario(port, service, name):
 
 def main():
     port, service, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    out = asyncio.get_event_loop().run_until_complete(asyncio.wait_for(scenario(port, service, name), 90))
-    print(json.dumps(out))
+    scenario_client.run_and_print(scenario(port, service, name), 90)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Prints one JSON object with what the clients saw.
 Usage: muc_admin_scenarios.py PORT SERVICE ROOM SCENARIO  (users alice, bob, carol with password 'pass')
 """
 import asyncio
-import json
 import sys
 
 from slixmpp import JID
@@ -250,8 +249,7 @@ async def run(port, service, name, scenario):
 
 def main():
     port, service, name, scenario = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-    out = asyncio.get_event_loop().run_until_complete(asyncio.wait_for(run(port, service, name, scenario), 90))
-    print(json.dumps(out))
+    scenario_client.run_and_print(run(port, service, name, scenario), 90)
 
 
 if __name__ == "__main__":

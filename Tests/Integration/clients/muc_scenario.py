@@ -7,7 +7,6 @@ members-only and dave is refused. Prints one JSON object with what each client s
 Usage: muc_scenario.py PORT SERVICE ROOM  (users alice, bob, carol, dave with password 'pass')
 """
 import asyncio
-import json
 import sys
 
 import slixmpp
@@ -95,8 +94,7 @@ async def scenario(port, service, name):
 
 def main():
     port, service, name = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-    out = asyncio.get_event_loop().run_until_complete(asyncio.wait_for(scenario(port, service, name), 120))
-    print(json.dumps(out))
+    scenario_client.run_and_print(scenario(port, service, name), 120)
 
 
 if __name__ == "__main__":

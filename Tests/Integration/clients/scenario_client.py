@@ -1,5 +1,6 @@
 """What every slixmpp scenario needs: a logged-in client on the loopback test server, and a bounded wait."""
 import asyncio
+import json
 
 import slixmpp
 
@@ -24,3 +25,9 @@ async def wait_until(predicate, timeout=10):
             return True
         await asyncio.sleep(0.05)
     return False
+
+
+def run_and_print(scenario, timeout):
+    """Runs one scenario coroutine within timeout seconds and prints its findings as one JSON line, which the test reads."""
+    out = asyncio.get_event_loop().run_until_complete(asyncio.wait_for(scenario, timeout))
+    print(json.dumps(out))
