@@ -86,6 +86,13 @@ internal static class ArchiveSchema
             UNIQUE (room, kind, key)
         );
         """,
+        """
+        -- The namespace a participant joined with (its notifications follow it across restarts), and
+        -- whether it joined through its own server (XEP-0405 MIX-PAM: the channel then addresses it
+        -- by bare JID). Rows from version 2 were core:1 participants that joined directly.
+        ALTER TABLE participants ADD COLUMN dialect TEXT NOT NULL DEFAULT 'urn:xmpp:mix:core:1';
+        ALTER TABLE participants ADD COLUMN via_server INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>Brings the file to <see cref="CurrentVersion"/>; returns the version it is at.</summary>

@@ -42,7 +42,8 @@ public sealed record RoomRecord(
 /// <summary>
 /// A MIX participant: the stable participant id (never reused), the real bare JID, the nick, the
 /// subscribed nodes, when it joined, and the protocol namespace it joined with (its notifications
-/// follow that dialect: urn:xmpp:mix:0, urn:xmpp:mix:core:0 or urn:xmpp:mix:core:1).
+/// follow that dialect: urn:xmpp:mix:0, urn:xmpp:mix:core:0 or urn:xmpp:mix:core:1), and whether
+/// it joined through its own server (XEP-0405 MIX-PAM), so the channel addresses it by bare JID.
 /// </summary>
 public sealed record ParticipantRecord(
     string Id,
@@ -50,4 +51,5 @@ public sealed record ParticipantRecord(
     string? Nick,
     IReadOnlyList<string> Subscriptions,
     DateTimeOffset Joined,
-    string Dialect = "urn:xmpp:mix:core:1");
+    string Dialect = "urn:xmpp:mix:core:1",
+    bool ViaServer = false);

@@ -34,13 +34,15 @@ internal static class RoomStoreSql
     public static void SaveParticipant(ArchiveWriter writer, string roomJid, ParticipantRecord participant)
     {
         var command = writer.Bind(
-            "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined) " +
+            "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined, dialect, via_server) " +
+            "VALUES ($room, $id, $jid, $nick, $subscriptions, $joined, $dialect, $via) " +
             "ON CONFLICT (room, id) DO UPDATE SET bare_jid = excluded.bare_jid, nick = excluded.nick, " +
-            "subscriptions = excluded.subscriptions, joined = excluded.joined",
+            "subscriptions = excluded.subscriptions, joined = excluded.joined, dialect = excluded.dialect, via_server = excluded.via_server",
             ("$room", SqliteType.Text, roomJid), ("$id", SqliteType.Text, participant.Id), ("$jid", SqliteType.Text, participant.BareJid),
             ("$nick", SqliteType.Text, participant.Nick),
             ("$subscriptions", SqliteType.Text, JsonSerializer.Serialize(participant.Subscriptions.ToArray(), ArchiveJson.Default.StringArray)),
-            ("$joined", SqliteType.Integer, participant.Joined.ToUnixTimeMilliseconds()));
+            ("$joined", SqliteType.Integer, participant.Joined.ToUnixTimeMilliseconds()),
+            ("$dialect", SqliteType.Text, participant.Dialect), ("$via", SqliteType.Integer, participant.ViaServer ? 1 : 0));
         try
         {
             command.ExecuteNonQuery();
@@ -102,7 +104,7 @@ internal static class RoomStoreSql
         using (var command = session.Connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT room, id, bare_jid, nick, subscriptions, joined FROM participants ORDER BY room, joined, id";
+            command.CommandText = "SELECT room, id, bare_jid, nick, subscriptions, joined, dialect, via_server FROM participants ORDER BY room, joined, id";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -114,7 +116,9 @@ internal static class RoomStoreSql
                     reader.GetString(2),
                     reader.IsDBNull(3) ? null : reader.GetString(3),
                     JsonSerializer.Deserialize(reader.GetString(4), ArchiveJson.Default.StringArray) ?? [],
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                    reader.GetString(6),
+                    reader.GetInt64(7) != 0));
             }
         }
 

@@ -32,4 +32,44 @@ public sealed class MixPamOnEjabberdTests() : ServerWithProgramsFixture(ServerKi
             new XElement(Ns.PubSub + "items", new XAttribute("node", "urn:xmpp:mix:nodes:participants")))));
         Assert.That(own.Descendants(XNamespace.Get(Core) + "nick").Select(n => n.Value), Is.EqualTo(new[] { "carol" }), own.ToString());
     }
+
+    [Test]
+    public async Task A_pam_participants_client_receives_channel_messages_and_finds_what_it_missed_in_mam()
+    {
+        var channel = Jid.Parse("pamtalk@mix.localhost");
+        await Alice.RequestAsync(Stanza.Iq("set", null, Jid.Parse("mix.localhost"), new XElement(CoreNs + "create", new XAttribute("channel", "pamtalk"))));
+        var aliceJoin = await Alice.RequestAsync(Stanza.Iq("set", null, channel, new XElement(CoreNs + "join",
+            new XElement(CoreNs + "subscribe", new XAttribute("node", "urn:xmpp:mix:nodes:messages")), new XElement(CoreNs + "nick", "alice"))));
+        Assert.That(aliceJoin.GetStanzaType(), Is.EqualTo("result"), aliceJoin.ToString());
+
+        XNamespace pam = "urn:xmpp:mix:pam:2";
+        var dave = await TestClient.ConnectAsync(Server.C2sPort, "dave", resource: "phone");
+        // Available presence makes the client one the server delivers the channel's bare-JID messages to.
+        await dave.SendAsync(new XElement(Ns.Client + "presence"));
+        var joined = await dave.RequestAsync(Stanza.Iq("set", null, dave.Jid.Bare, new XElement(pam + "client-join", new XAttribute("channel", channel.ToString()),
+            new XElement(CoreNs + "join", new XElement(CoreNs + "subscribe", new XAttribute("node", "urn:xmpp:mix:nodes:messages")), new XElement(CoreNs + "nick", "dave")))));
+        Assert.That(joined.GetStanzaType(), Is.EqualTo("result"), joined.ToString());
+
+        await Alice.SendAsync(new XElement(Ns.Client + "message", new XAttribute("to", channel.ToString()), new XAttribute("type", "groupchat"),
+            new XAttribute("id", "live1"), new XElement(Ns.Client + "body", "while dave is online")));
+        var live = await dave.WaitForAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "body")?.Value == "while dave is online");
+        Assert.That(live.GetFrom()!.Bare, Is.EqualTo(channel), live.ToString());
+        Assert.That(live.Element(Ns.StanzaId + "stanza-id"), Is.Not.Null, live.ToString());
+        await dave.DisposeAsync();
+
+        await Alice.SendAsync(new XElement(Ns.Client + "message", new XAttribute("to", channel.ToString()), new XAttribute("type", "groupchat"),
+            new XAttribute("id", "away1"), new XElement(Ns.Client + "body", "while dave is away")));
+        await Alice.WaitForAsync(e => e.Name.LocalName == "message" && e.Element(Ns.Client + "body")?.Value == "while dave is away");
+
+        await using var daveAgain = await TestClient.ConnectAsync(Server.C2sPort, "dave", resource: "laptop");
+        var fin = await daveAgain.RequestAsync(Stanza.Iq("set", null, channel, new XElement(Ns.Mam + "query", new XAttribute("queryid", "missed"))));
+        Assert.That(fin.GetStanzaType(), Is.EqualTo("result"), fin.ToString());
+        var archived = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var result = await daveAgain.WaitForAsync(e => e.Element(Ns.Mam + "result")?.Attribute("queryid")?.Value == "missed");
+            archived.Add(result.Descendants(Ns.Client + "body").Single().Value);
+        }
+        Assert.That(archived, Is.EqualTo(new[] { "while dave is online", "while dave is away" }));
+    }
 }

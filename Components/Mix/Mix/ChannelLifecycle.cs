@@ -65,6 +65,7 @@ public sealed class ChannelLifecycle(MixService mix)
         if (mix.DestroyEverywhere is { } everywhere) await everywhere(room, ct);
         else
         {
+            lock (room.Sync) room.MarkRemoved();
             await mix.Rooms.DestroyAsync(room, ct);
             await mix.Archive.DeleteArchiveAsync(room.Jid.ToString(), ct);
         }

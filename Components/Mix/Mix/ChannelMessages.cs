@@ -47,11 +47,18 @@ public sealed class ChannelMessages(MixService mix)
         XElement original, bool waitForArchive, CancellationToken ct)
     {
         XElement stored;
-        lock (room.Sync) stored = Reflection.ForArchive(room, sender, content, original.GetKind() == StanzaKind.Message ? original.GetId() : null);
+        string? shownNick;
+        lock (room.Sync)
+        {
+            stored = Reflection.ForArchive(room, sender, content, original.GetKind() == StanzaKind.Message ? original.GetId() : null);
+            // The MUC face names the sender by the nick they hold there now (a participant may sit in the
+            // room under another nick); the archive keeps it, so history shows the nick of that moment.
+            shownNick = room.FindOccupantByJid(sender.BareJid)?.Nick ?? sender.Nick;
+        }
         ValueTask<ArchivedMessage> append = stored.Element(Ns.Component + "body") != null
-            ? mix.Archive.AppendAsync(room.Jid.ToString(), new MessageDraft(sender.BareJid.ToString(), sender.Nick, stored), ct)
+            ? mix.Archive.AppendAsync(room.Jid.ToString(), new MessageDraft(sender.BareJid.ToString(), shownNick, stored), ct)
             // Chat states and the like are reflected but not archived (XEP-0313 stores messages with a body).
-            : ValueTask.FromResult(new ArchivedMessage(Stanza.NewId(), DateTimeOffset.UtcNow, sender.BareJid.ToString(), sender.Nick, stored));
+            : ValueTask.FromResult(new ArchivedMessage(Stanza.NewId(), DateTimeOffset.UtcNow, sender.BareJid.ToString(), shownNick, stored));
 
         Broadcaster.Deliveries deliveries = archived => Deliveries(room, archived);
         if (waitForArchive)
@@ -64,10 +71,15 @@ public sealed class ChannelMessages(MixService mix)
     {
         // core:0 and core:1 participants get the same reflection; the seed's get pubsub events.
         var groups = MixService.SubscriberTargets(room, MixNodes.Messages,
-            p => (p.Dialect == Ns.Mix0 ? Ns.Mix0 : Ns.MixCore, MixService.ShowsJidsTo(room, p.BareJid)));
-        foreach (var ((dialect, seesJid), targets) in groups)
+            p => (p.Dialect == Ns.Mix0 ? Ns.Mix0 : Ns.MixCore, MixService.ShowsJidsTo(room, p.BareJid), p.ViaServer));
+        foreach (var ((dialect, seesJid, viaServer), targets) in groups)
         {
             var template = dialect == Ns.Mix0 ? Reflection.ForMix0(archived, room, seesJid) : Reflection.ForCore(archived, room, seesJid);
+            // ejabberd 23.01's mod_mix_pam hands a groupchat for a bare JID to the user's clients only
+            // when it has a <mix/> child in the stanza's own namespace (its check compares against an
+            // element with no namespace); with the XEP's namespaced one alone it bounces the copy as
+            // service-unavailable. The marker is empty and ignored by clients and by other servers.
+            if (viaServer && mix.Settings.PamRelayMarker && dialect != Ns.Mix0) template.Add(new XElement(Ns.Component + "mix"));
             yield return new DeliveryGroup(template, targets);
         }
         // The same conversation on the MUC face: its occupants get it from room@muc/nick.

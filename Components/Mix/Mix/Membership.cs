@@ -45,6 +45,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         bool isNew, nickChanged, invited = false;
         lock (room.Sync)
         {
+            room.RequireNotRemoved();
             if (room.IsBanned(from))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "you are banned from this channel"));
             if (!room.IsAllowed(from))
@@ -70,6 +71,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
             participant.Subscriptions.Clear();
             participant.Subscriptions.UnionWith(nodes);
             if (isNew) room.Add(participant);
+            participant.ViaServer = from.IsBare;
             if (!from.IsBare) participant.OnlineResources.Add(from);
         }
         try
@@ -79,7 +81,12 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         }
         catch when (isNew)
         {
-            lock (room.Sync) room.Remove(participant);
+            lock (room.Sync)
+            {
+                room.Remove(participant);
+                // The owner destroyed the channel while the join was being saved: nothing of it remains.
+                room.RequireNotRemoved();
+            }
             throw;
         }
         if (isNew || nickChanged) await ParticipantEvents.NotifyAsync(mix, room, participant, retract: false, ct);
@@ -106,27 +113,29 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         }
         await mix.Rooms.DeleteParticipantAsync(room, participant, ct);
         await presence.WithdrawAllAsync(room, participant, ct);
+        List<Jid> leaverTargets;
         lock (room.Sync)
         {
+            leaverTargets = participant.DeliveryTargets.ToList();
             room.Remove(participant);
             participant.OnlineResources.Clear();
         }
         if (mix.ParticipantPresenceChanged is { } other) await other(room, participant, ct);
         await ParticipantEvents.NotifyAsync(mix, room, participant, retract: true, ct);
         // The leaver is gone from the node, so tell them too.
-        if (participant.IsSubscribed(MixNodes.Participants) && participant.OnlineResources.Count > 0)
-            await NotifyLeaverAsync(room, participant, ct);
+        if (participant.IsSubscribed(MixNodes.Participants) && leaverTargets.Count > 0)
+            await NotifyLeaverAsync(room, leaverTargets, participant, ct);
         return new XElement(ns + "leave");
     }
 
-    private async Task NotifyLeaverAsync(Room room, Participant p, CancellationToken ct)
+    private async Task NotifyLeaverAsync(Room room, List<Jid> targets, Participant p, CancellationToken ct)
     {
         var message = new XElement(Ns.Component + "message",
             new XAttribute("from", room.Jid.ToString()), new XAttribute("id", Stanza.NewId()),
             new XElement(Ns.PubSubEvent + "event",
                 new XElement(Ns.PubSubEvent + "items", new XAttribute("node", MixNodes.Participants),
                     new XElement(Ns.PubSubEvent + "retract", new XAttribute("id", p.Id)))));
-        await mix.Broadcaster.EnqueueUnarchivedAsync(mix.Sender, message, p.OnlineResources.ToList(), ct);
+        await mix.Broadcaster.EnqueueUnarchivedAsync(mix.Sender, message, targets, ct);
     }
 
     private async ValueTask<XElement?> SetNickAsync(XElement iq, CancellationToken ct)
@@ -141,6 +150,7 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         string? previous;
         lock (room.Sync)
         {
+            room.RequireNotRemoved();
             CheckNickFree(room, nick, from);
             previous = participant.Nick;
             participant.Nick = nick;
@@ -170,8 +180,10 @@ public sealed class Membership(MixService mix, IInvitationCheck invitations, Cha
         var room = mix.RequireRoom(iq);
         var participant = MixService.RequireParticipant(room, from);
         List<string> now;
+        // (the subscription change below keeps how the participant joined: direct or through its server)
         lock (room.Sync)
         {
+            room.RequireNotRemoved();
             foreach (var s in update.Elements(ns + "subscribe"))
                 if ((string?)s.Attribute("node") is { } node && MixNodes.Subscribable.Contains(node)) participant.Subscriptions.Add(node);
             foreach (var s in update.Elements(ns + "unsubscribe"))

@@ -82,7 +82,7 @@ public sealed class MiscInvitations(MixService mix)
             return;
         }
         List<Jid> targets;
-        lock (room.Sync) targets = room.FindParticipant(inviter)?.OnlineResources.ToList() ?? [];
+        lock (room.Sync) targets = room.FindParticipant(inviter)?.DeliveryTargets.ToList() ?? [];
         if (targets.Count == 0) return;
 
         // Rebuilt rather than copied, so nothing but the acknowledgement itself is relayed.

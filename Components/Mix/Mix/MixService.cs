@@ -62,7 +62,7 @@ public sealed class MixService(
     }
 
     /// <summary>Where a participant's notifications go: the full JIDs known online.</summary>
-    public static List<Jid> TargetsOf(Participant p) => p.OnlineResources.ToList();
+    public static List<Jid> TargetsOf(Participant p) => p.DeliveryTargets.ToList();
 
     /// <summary>All delivery targets of the subscribers of <paramref name="node"/>, grouped by dialect.</summary>
     public static Dictionary<XNamespace, List<Jid>> SubscriberTargets(Room room, string node) =>
@@ -81,10 +81,10 @@ public sealed class MixService(
         {
             foreach (var p in room.Participants)
             {
-                if (!p.IsSubscribed(node) || p.OnlineResources.Count == 0 || (include != null && !include(p))) continue;
+                if (!p.IsSubscribed(node) || !p.Reachable || (include != null && !include(p))) continue;
                 var key = groupOf(p);
                 if (!groups.TryGetValue(key, out var list)) groups[key] = list = new List<Jid>();
-                list.AddRange(p.OnlineResources);
+                list.AddRange(p.DeliveryTargets);
             }
         }
         return groups;

@@ -79,6 +79,7 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
         List<XElement> othersToJoiner;
         lock (room.Sync)
         {
+            room.RequireNotRemoved();
             if (room.Locked && !room.IsOwner(who))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, "the room is being set up; try again shortly"));
             if (room.IsBanned(who))
@@ -254,7 +255,10 @@ public sealed class Occupancy(MucService muc, DiscussionHistory history, Partici
     public async ValueTask RemoveIfAbandonedAsync(Room room, CancellationToken ct)
     {
         lock (room.Sync)
-            if (room.Config.Persistent || room.Occupants.Count > 0 || room.ParticipantCount > 0) return;
+        {
+            if (room.Removed || room.Config.Persistent || room.Occupants.Count > 0 || room.ParticipantCount > 0) return;
+            room.MarkRemoved();
+        }
         await muc.Rooms.DestroyAsync(room, ct);
         await muc.Archive.DeleteArchiveAsync(room.Jid.ToString(), ct);
     }

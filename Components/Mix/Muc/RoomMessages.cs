@@ -27,9 +27,10 @@ public sealed class RoomMessages(MucService muc, Occupancy occupancy)
     {
         var m = new XElement(archived.Stanza);
         var mix = m.Element(Ns.MixCore + "mix");
+        // The nick the message was sent under, never the sender's current one: after a nick change or
+        // a nick reused by someone else, history must still name who said it (issue 10, item 2).
         var nick = archived.SenderNick ?? mix?.Element(Ns.MixCore + "nick")?.Value ?? "unknown";
-        // A sender who is in the room now is shown under their current nick.
-        if (Jid.TryParse(archived.SenderBareJid, out var sender) && room.FindOccupantByJid(sender) is { } o) nick = o.Nick;
+        Jid.TryParse(archived.SenderBareJid, out var sender);
         mix?.Remove();
         m.SetAttributeValue("from", muc.OccupantJid(room, nick));
         if (m.Attribute("id") is null) m.SetAttributeValue("id", archived.Id);

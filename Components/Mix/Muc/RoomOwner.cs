@@ -177,6 +177,7 @@ public sealed class RoomOwner(MucService muc, RoomAdmin admin)
                     notices.Add((p, session));
                 }
             foreach (var o in room.Occupants.ToList()) room.RemoveOccupant(o);
+            room.MarkRemoved();
         }
         foreach (var (p, to) in notices) await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, p, [to], ct);
         await muc.Rooms.DestroyAsync(room, ct);

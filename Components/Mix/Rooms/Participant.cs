@@ -21,6 +21,20 @@ public sealed class Participant(string id, Jid bareJid, string? nick, IEnumerabl
     /// <summary>Full JIDs known to be online (direct joins, directed presence); bounces remove them.</summary>
     public HashSet<Jid> OnlineResources { get; } = new();
 
+    /// <summary>
+    /// Joined through the user's own server (XEP-0405 MIX-PAM: the join came from the bare JID). The
+    /// channel then addresses everything to the bare JID and the server distributes it to the
+    /// user's clients (XEP-0405 §1, XEP-0369 "Sending a Message"); a direct join gets per-resource
+    /// copies instead, because a server without PAM bounces groupchat sent to a bare JID.
+    /// </summary>
+    public bool ViaServer { get; set; }
+
+    /// <summary>Where the channel's messages and notifications for this participant go.</summary>
+    public IEnumerable<Jid> DeliveryTargets => ViaServer ? [BareJid] : OnlineResources;
+
+    /// <summary>Whether anything sent to this participant now reaches a client (or its server, which stores it).</summary>
+    public bool Reachable => ViaServer || OnlineResources.Count > 0;
+
     /// <summary>MIX-PRESENCE: the current presence of each online resource that shared one (volatile, like presence itself).</summary>
     public Dictionary<Jid, XElement> Presences { get; } = new();
 

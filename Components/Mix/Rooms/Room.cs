@@ -25,6 +25,21 @@ public sealed class Room(Jid jid, DateTimeOffset created, RoomConfig config)
     /// <summary>Created on the MUC face and not configured yet: only its owner may enter (XEP-0045 §createroom).</summary>
     public bool Locked { get; set; }
 
+    /// <summary>
+    /// Being deleted (destroyed, or a temporary room abandoned): set under <see cref="Sync"/> in the same
+    /// step as the check that decided it, so a join racing the deletion is refused instead of being
+    /// acknowledged and then lost with the room.
+    /// </summary>
+    public bool Removed { get; private set; }
+
+    public void MarkRemoved() => Removed = true;
+
+    /// <summary>item-not-found for anything that would add to a room on its way out. Caller holds <see cref="Sync"/>.</summary>
+    public void RequireNotRemoved()
+    {
+        if (Removed) throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, $"{Jid} no longer exists"));
+    }
+
     /// <summary>Who last set the subject (their nick), shown as the subject message's sender.</summary>
     public string? SubjectBy { get; set; }
 

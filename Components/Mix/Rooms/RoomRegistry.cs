@@ -24,7 +24,7 @@ public sealed class RoomRegistry(IRoomStore store, ILogger<RoomRegistry> logger)
             var room = new Room(Jid.Parse(record.Jid), record.Created, new RoomConfig(record.Config)) { Subject = record.Subject };
             foreach (var (jid, affiliation) in record.Affiliations) room.Affiliations[Jid.Parse(jid)] = affiliation;
             foreach (var p in record.Participants)
-                room.Add(new Participant(p.Id, Jid.Parse(p.BareJid), p.Nick, p.Subscriptions, p.Joined, p.Dialect));
+                room.Add(new Participant(p.Id, Jid.Parse(p.BareJid), p.Nick, p.Subscriptions, p.Joined, p.Dialect) { ViaServer = p.ViaServer });
             _rooms[room.Jid.Local!] = room;
         }
         foreach (var (jid, nick) in await store.LoadRegisteredNicksAsync(ct)) _registeredNicks[Jid.Parse(jid)] = nick;
@@ -74,7 +74,7 @@ public sealed class RoomRegistry(IRoomStore store, ILogger<RoomRegistry> logger)
     {
         ParticipantRecord record;
         lock (room.Sync)
-            record = new ParticipantRecord(p.Id, p.BareJid.ToString(), p.Nick, p.Subscriptions.ToList(), p.Joined, p.Dialect.NamespaceName);
+            record = new ParticipantRecord(p.Id, p.BareJid.ToString(), p.Nick, p.Subscriptions.ToList(), p.Joined, p.Dialect.NamespaceName, p.ViaServer);
         return store.SaveParticipantAsync(room.Jid.ToString(), record, ct);
     }
 

@@ -131,7 +131,7 @@ public sealed class SqliteArchiveDurabilityTests : ArchiveTestBase
         {
             using var command = raw.CreateCommand();
             command.CommandText = "PRAGMA user_version";
-            Assert.That(command.ExecuteScalar(), Is.EqualTo(2L));
+            Assert.That(command.ExecuteScalar(), Is.EqualTo(3L));
             command.CommandText = "PRAGMA journal_mode";
             Assert.That(command.ExecuteScalar(), Is.EqualTo("wal"));
             command.CommandText = "PRAGMA user_version = 99";

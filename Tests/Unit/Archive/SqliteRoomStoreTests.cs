@@ -37,7 +37,7 @@ public sealed class SqliteRoomStoreTests : ArchiveTestBase
         for (var i = 0; i < expected.Participants.Count; i++)
         {
             var (e, a) = (expected.Participants[i], actual.Participants[i]);
-            Assert.That((a.Id, a.BareJid, a.Nick, a.Joined), Is.EqualTo((e.Id, e.BareJid, e.Nick, e.Joined)));
+            Assert.That((a.Id, a.BareJid, a.Nick, a.Joined, a.Dialect, a.ViaServer), Is.EqualTo((e.Id, e.BareJid, e.Nick, e.Joined, e.Dialect, e.ViaServer)));
             Assert.That(a.Subscriptions, Is.EqualTo(e.Subscriptions));
         }
     }
@@ -47,7 +47,10 @@ public sealed class SqliteRoomStoreTests : ArchiveTestBase
     {
         var store = await OpenAsync();
         var p1 = Participant("p1", "alice@test", joinedMs: 1_763_700_100_000);
-        var p2 = Participant("p2", "bob@test", nick: null, joinedMs: 1_763_700_200_000) with { Nick = null, Subscriptions = [] };
+        var p2 = Participant("p2", "bob@test", nick: null, joinedMs: 1_763_700_200_000) with
+        {
+            Nick = null, Subscriptions = [], Dialect = "urn:xmpp:mix:0", ViaServer = true,
+        };
         var room = RoomRecord(participants: [p1, p2]);
         await store.SaveRoomAsync(room);
         await store.SaveParticipantAsync(Room, p2);

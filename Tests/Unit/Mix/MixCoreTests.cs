@@ -277,4 +277,25 @@ public sealed class MixCoreTests
         var page = await _mix.Archive.QueryAsync("coven@mix.test", new XmppGroupChat.Archive.ArchiveQuery());
         Assert.That(page.Messages.Single().Stanza.Element(Ns.Component + "body")!.Value, Is.EqualTo("remember me"));
     }
+
+    [Test]
+    public async Task A_participant_that_joined_through_its_server_gets_the_channels_messages_at_its_bare_jid()
+    {
+        // XEP-0405: the user's server relays the join from the bare JID and distributes what the channel sends there.
+        var joined = await _mix.IqAsync($"<iq type='set' id='j-pam' from='carol@test' to='coven@mix.test'><join xmlns='{Core}'>" +
+                                        $"<subscribe node='urn:xmpp:mix:nodes:messages'/><nick>carol</nick></join></iq>");
+        Assert.That(joined.GetStanzaType(), Is.EqualTo("result"), joined.ToString());
+        var hag = await JoinAsync("hag66@test/pda", "thirdwitch");
+        _mix.TakeSent();
+
+        await _mix.SendAsync("<message type='groupchat' id='m1' from='hag66@test/pda' to='coven@mix.test'><body>Hail</body></message>");
+        var copy = await _mix.WaitForAsync(e => (string?)e.Attribute("to") == "carol@test");
+        var id = copy.GetId()!;
+        var expected = XElement.Parse($"<message xmlns='jabber:component:accept' to='carol@test' from='coven@mix.test/{hag}' type='groupchat' id='{id}'>" +
+                                      $"<body>Hail</body><mix xmlns='{Core}'><nick>thirdwitch</nick></mix>" +
+                                      $"<stanza-id xmlns='urn:xmpp:sid:0' id='{id}' by='coven@mix.test'/><mix/></message>");
+        Assert.That(XNode.DeepEquals(copy, expected), Is.True, $"got\n{copy}\nexpected\n{expected}");
+        await _mix.SettleAsync();
+        Assert.That(_mix.TakeSent().Where(e => e.GetTo()?.Bare.ToString() == "carol@test"), Is.Empty, "one copy, for the server to distribute");
+    }
 }

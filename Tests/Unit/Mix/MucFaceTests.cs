@@ -283,6 +283,27 @@ public sealed class MucFaceTests
     }
 
     [Test]
+    public async Task History_and_mam_name_a_message_by_the_nick_it_was_sent_under()
+    {
+        await CreateInstantRoomAsync();
+        await EnterAsync("hag66@test/pda", "thirdwitch");
+        await _h.SendAsync("<message type='groupchat' id='h1' from='hag66@test/pda' to='coven@muc.test'><body>hello</body></message>");
+        await _h.WaitForAsync(e => (string?)e.Attribute("to") == "owner@test/a" && e.Element(Ns.Component + "body") != null);
+        await _h.SendAsync("<presence from='hag66@test/pda' to='coven@muc.test/oldhag'/>");
+        await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/oldhag", "owner@test/a") && e.GetStanzaType() is null);
+        _h.TakeSent();
+
+        await _h.SendAsync($"<presence from='hecate@test/broom' to='coven@muc.test/hecate'><x xmlns='{MucNs}'/></presence>");
+        var history = await _h.WaitForAsync(e => (string?)e.Attribute("to") == "hecate@test/broom" && e.Element(Ns.Component + "body") != null);
+        Assert.That((string?)history.Attribute("from"), Is.EqualTo("coven@muc.test/thirdwitch"), history.ToString());
+
+        var fin = await _h.IqAsync("<iq type='set' id='mq' from='owner@test/a' to='coven@muc.test'><query xmlns='urn:xmpp:mam:2'/></iq>");
+        Assert.That(fin.GetStanzaType(), Is.EqualTo("result"), fin.ToString());
+        var forwarded = _h.TakeSent().SelectMany(e => e.Descendants(Ns.Client + "message")).Single();
+        Assert.That((string?)forwarded.Attribute("from"), Is.EqualTo("coven@muc.test/thirdwitch"), forwarded.ToString());
+    }
+
+    [Test]
     public async Task The_room_archive_answers_mam_on_the_muc_face()
     {
         await CreateInstantRoomAsync();
