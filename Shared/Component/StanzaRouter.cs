@@ -4,11 +4,8 @@ using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Component;
 
-/// <summary>Answers an IQ get/set: returns the result payload (null for an empty result) or throws <see cref="StanzaErrorException"/>.</summary>
-public delegate ValueTask<XElement?> IqHandler(XElement iq, CancellationToken cancellationToken);
-
-/// <summary>Handles a message or presence; replies through the <see cref="IStanzaSender"/> it was built with.</summary>
-public delegate ValueTask StanzaHandler(XElement stanza, CancellationToken cancellationToken);
+using IqHandler = XmppGroupChat.Component.Routing.IqHandler;
+using StanzaHandler = XmppGroupChat.Component.Routing.StanzaHandler;
 
 /// <summary>
 /// Routes inbound stanzas to handlers by kind, IQ type and payload name. Owns the protocol
@@ -56,6 +53,15 @@ public sealed class StanzaRouter(ILogger logger)
     {
         _presences.Add((when, handler));
         return this;
+    }
+
+    /// <summary>This router as a link's inbound handler, answering through <paramref name="sender"/>, one stanza at a time.</summary>
+    public IInboundStanzas For(IStanzaSender sender) => new Inbound(this, sender);
+
+    private sealed class Inbound(StanzaRouter router, IStanzaSender sender) : IInboundStanzas
+    {
+        public ValueTask DispatchAsync(XElement stanza, CancellationToken cancellationToken) => router.DispatchAsync(stanza, sender, cancellationToken);
+        public ValueTask LinkUpAsync(Routing.LinkUp up, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     public async ValueTask DispatchAsync(XElement stanza, IStanzaSender sender, CancellationToken cancellationToken)
