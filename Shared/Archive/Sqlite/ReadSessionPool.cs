@@ -85,7 +85,7 @@ internal sealed class ReadSessionPool(string path, int idle) : IDisposable
             Interlocked.Decrement(ref _idleCount);
             return session;
         }
-        return new ReadSession(ArchiveConnections.Open(path, writer: false));
+        return new ReadSession(SqliteConnections.Open(path, writer: false));
     }
 
     /// <summary>Gives a session back; <paramref name="broken"/> ones (a statement threw) are closed, not reused.</summary>

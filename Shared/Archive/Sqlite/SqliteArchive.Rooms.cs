@@ -7,7 +7,7 @@ public sealed partial class SqliteArchive
     {
         try
         {
-            return Task.FromResult(Read(RoomStoreSql.LoadRooms, cancellationToken));
+            return Task.FromResult(Read(SqliteRoomStoreSql.LoadRooms, cancellationToken));
         }
         catch (Exception e)
         {
@@ -21,14 +21,14 @@ public sealed partial class SqliteArchive
         ArgumentException.ThrowIfNullOrEmpty(room.Jid);
         ArgumentNullException.ThrowIfNull(room.Config);
         ArgumentNullException.ThrowIfNull(room.Affiliations);
-        return RunWriteAsync(writer => { RoomStoreSql.SaveRoom(writer, room); return true; }, cancellationToken);
+        return RunWriteAsync(writer => { SqliteRoomStoreSql.SaveRoom(writer, room); return true; }, cancellationToken);
     }
 
     /// <summary>Removes the room and its participants; its message history is <see cref="DeleteArchiveAsync"/>'s business.</summary>
     public Task DeleteRoomAsync(string roomJid, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(roomJid);
-        return RunWriteAsync(writer => { RoomStoreSql.DeleteRoom(writer, roomJid); return true; }, cancellationToken);
+        return RunWriteAsync(writer => { SqliteRoomStoreSql.DeleteRoom(writer, roomJid); return true; }, cancellationToken);
     }
 
     /// <exception cref="InvalidOperationException">(from the task) The room has not been saved.</exception>
@@ -39,21 +39,21 @@ public sealed partial class SqliteArchive
         ArgumentException.ThrowIfNullOrEmpty(participant.Id);
         ArgumentException.ThrowIfNullOrEmpty(participant.BareJid);
         ArgumentNullException.ThrowIfNull(participant.Subscriptions);
-        return RunWriteAsync(writer => { RoomStoreSql.SaveParticipant(writer, roomJid, participant); return true; }, cancellationToken);
+        return RunWriteAsync(writer => { SqliteRoomStoreSql.SaveParticipant(writer, roomJid, participant); return true; }, cancellationToken);
     }
 
     public Task DeleteParticipantAsync(string roomJid, string participantId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(roomJid);
         ArgumentException.ThrowIfNullOrEmpty(participantId);
-        return RunWriteAsync(writer => { RoomStoreSql.DeleteParticipant(writer, roomJid, participantId); return true; }, cancellationToken);
+        return RunWriteAsync(writer => { SqliteRoomStoreSql.DeleteParticipant(writer, roomJid, participantId); return true; }, cancellationToken);
     }
 
     public Task<IReadOnlyDictionary<string, string>> LoadRegisteredNicksAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            return Task.FromResult(Read(RoomStoreSql.LoadNicks, cancellationToken));
+            return Task.FromResult(Read(SqliteRoomStoreSql.LoadNicks, cancellationToken));
         }
         catch (Exception e)
         {
@@ -68,6 +68,6 @@ public sealed partial class SqliteArchive
         ArgumentException.ThrowIfNullOrEmpty(bareJid);
         if (nick is not null)
             ArgumentException.ThrowIfNullOrWhiteSpace(nick);
-        return RunWriteAsync(writer => { RoomStoreSql.SaveNick(writer, bareJid, nick); return true; }, cancellationToken);
+        return RunWriteAsync(writer => { SqliteRoomStoreSql.SaveNick(writer, bareJid, nick); return true; }, cancellationToken);
     }
 }

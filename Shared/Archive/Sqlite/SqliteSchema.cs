@@ -9,7 +9,7 @@ namespace XmppGroupChat.Archive;
 /// takes the file one version up, in its own transaction, so a crash mid-migration leaves the
 /// previous version intact.
 /// </summary>
-internal static class ArchiveSchema
+internal static class SqliteSchema
 {
     public static int CurrentVersion => Migrations.Length;
 

@@ -4,15 +4,15 @@ using Microsoft.Data.Sqlite;
 namespace XmppGroupChat.Archive;
 
 /// <summary>
-/// The room store's statements. Writes run on the writer thread (<see cref="ArchiveWriter"/>), reads
+/// The room store's statements. Writes run on the writer thread (<see cref="SqliteBatchWriter"/>), reads
 /// on a read session. Times are stored as Unix ms, so they come back in UTC with millisecond
 /// precision; JSON columns use the source-generated <see cref="ArchiveJson"/>.
 /// </summary>
-internal static class RoomStoreSql
+internal static class SqliteRoomStoreSql
 {
     // ---- writes ----
 
-    public static void SaveRoom(ArchiveWriter writer, RoomRecord room)
+    public static void SaveRoom(SqliteBatchWriter writer, RoomRecord room)
     {
         var affiliations = JsonSerializer.Serialize(
             new Dictionary<string, string>(room.Affiliations, StringComparer.Ordinal), ArchiveJson.Default.DictionaryStringString);
@@ -21,17 +21,17 @@ internal static class RoomStoreSql
             "ON CONFLICT (jid) DO UPDATE SET created = excluded.created, config = excluded.config, " +
             "affiliations = excluded.affiliations, subject = excluded.subject",
             ("$jid", SqliteType.Text, room.Jid), ("$created", SqliteType.Integer, room.Created.ToUnixTimeMilliseconds()),
-            ("$config", SqliteType.Text, ConfigJson(room.Config)), ("$affiliations", SqliteType.Text, affiliations),
+            ("$config", SqliteType.Text, RoomJson.Config(room.Config)), ("$affiliations", SqliteType.Text, affiliations),
             ("$subject", SqliteType.Text, room.Subject)).ExecuteNonQuery();
     }
 
-    public static void DeleteRoom(ArchiveWriter writer, string roomJid)
+    public static void DeleteRoom(SqliteBatchWriter writer, string roomJid)
     {
         // Participants go with it (ON DELETE CASCADE).
         writer.Bind("DELETE FROM rooms WHERE jid = $jid", ("$jid", SqliteType.Text, roomJid)).ExecuteNonQuery();
     }
 
-    public static void SaveParticipant(ArchiveWriter writer, string roomJid, ParticipantRecord participant)
+    public static void SaveParticipant(SqliteBatchWriter writer, string roomJid, ParticipantRecord participant)
     {
         var command = writer.Bind(
             "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined) " +
@@ -52,13 +52,13 @@ internal static class RoomStoreSql
         }
     }
 
-    public static void DeleteParticipant(ArchiveWriter writer, string roomJid, string participantId)
+    public static void DeleteParticipant(SqliteBatchWriter writer, string roomJid, string participantId)
     {
         writer.Bind("DELETE FROM participants WHERE room = $room AND id = $id",
             ("$room", SqliteType.Text, roomJid), ("$id", SqliteType.Text, participantId)).ExecuteNonQuery();
     }
 
-    public static void SaveNick(ArchiveWriter writer, string bareJid, string? nick)
+    public static void SaveNick(SqliteBatchWriter writer, string bareJid, string? nick)
     {
         if (nick is null)
         {
@@ -130,7 +130,7 @@ internal static class RoomStoreSql
                 rooms.Add(new RoomRecord(
                     jid,
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-                    ParseConfig(reader.GetString(2)),
+                    RoomJson.ParseConfig(reader.GetString(2)),
                     JsonSerializer.Deserialize(reader.GetString(3), ArchiveJson.Default.DictionaryStringString) ?? [],
                     reader.IsDBNull(4) ? null : reader.GetString(4),
                     participants.TryGetValue(jid, out var list) ? list : []));
@@ -149,22 +149,5 @@ internal static class RoomStoreSql
         while (reader.Read())
             nicks.Add(reader.GetString(0), reader.GetString(1));
         return nicks;
-    }
-
-    private static string ConfigJson(IReadOnlyDictionary<string, IReadOnlyList<string>> config)
-    {
-        var plain = new Dictionary<string, string[]>(config.Count, StringComparer.Ordinal);
-        foreach (var (var, values) in config)
-            plain.Add(var, values.ToArray());
-        return JsonSerializer.Serialize(plain, ArchiveJson.Default.DictionaryStringStringArray);
-    }
-
-    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ParseConfig(string json)
-    {
-        var plain = JsonSerializer.Deserialize(json, ArchiveJson.Default.DictionaryStringStringArray) ?? [];
-        var config = new Dictionary<string, IReadOnlyList<string>>(plain.Count, StringComparer.Ordinal);
-        foreach (var (var, values) in plain)
-            config.Add(var, values);
-        return config;
     }
 }

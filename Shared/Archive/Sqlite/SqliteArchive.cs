@@ -5,16 +5,17 @@ namespace XmppGroupChat.Archive;
 
 /// <summary>
 /// The embedded store: message archive (MAM) and room state in one SQLite file, in WAL mode.
-/// One writer connection behind a group-commit queue (<see cref="ArchiveWriter"/>) does every
+/// One writer connection behind a group-commit queue (<see cref="SqliteBatchWriter"/>) does every
 /// write; queries use pooled read connections, which WAL lets run beside the writer.
 /// Every acknowledged write (a completed AppendAsync or Save/Delete task) has been committed, so it
 /// survives kill -9 of the process; see <see cref="SqliteArchiveOptions.SurvivePowerLoss"/> for power loss.
 /// One process should own a file; a second one (or a backup tool) is tolerated, not optimised for.
 /// </summary>
-public sealed partial class SqliteArchive : IMessageArchive, IRoomStore, IAsyncDisposable
+public sealed partial class SqliteArchive : IArchiveStore, IGroupCommitted
 {
     private readonly SqliteConnection _writeConnection;
-    private readonly ArchiveWriter _writer;
+    private readonly SqliteBatchWriter _batches;
+    private readonly GroupCommitQueue _writer;
     private readonly ReadSessionPool _reads;
     private readonly ILogger _logger;
     private int _disposed;
@@ -24,12 +25,17 @@ public sealed partial class SqliteArchive : IMessageArchive, IRoomStore, IAsyncD
         Path = path;
         _logger = logger;
         _writeConnection = writeConnection;
-        _writer = new ArchiveWriter(writeConnection, path, logger, options);
+        _batches = new SqliteBatchWriter(writeConnection, path, logger);
+        _writer = new GroupCommitQueue(path, logger, options, _batches);
         _reads = new ReadSessionPool(path, options.IdleReadConnections);
     }
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    public ArchiveEngine Engine => ArchiveEngine.Sqlite;
+
+    public string Location => Path;
 
     /// <summary>Opens (creating if needed) the archive file at <paramref name="path"/> and brings its schema up to date.</summary>
     public static Task<SqliteArchive> OpenAsync(string path, ILogger logger, CancellationToken cancellationToken = default) =>
@@ -48,10 +54,10 @@ public sealed partial class SqliteArchive : IMessageArchive, IRoomStore, IAsyncD
             var fullPath = System.IO.Path.GetFullPath(path);
             if (System.IO.Path.GetDirectoryName(fullPath) is { } directory)
                 Directory.CreateDirectory(directory);
-            var connection = ArchiveConnections.Open(fullPath, writer: true, options.SurvivePowerLoss);
+            var connection = SqliteConnections.Open(fullPath, writer: true, options.SurvivePowerLoss);
             try
             {
-                var version = ArchiveSchema.Migrate(connection, fullPath, logger);
+                var version = SqliteSchema.Migrate(connection, fullPath, logger);
                 var archive = new SqliteArchive(fullPath, connection, logger, options);
                 ArchiveLog.Opened(logger, fullPath, version, options.SurvivePowerLoss ? "FULL" : "NORMAL");
                 return archive;
@@ -70,7 +76,7 @@ public sealed partial class SqliteArchive : IMessageArchive, IRoomStore, IAsyncD
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
         await _writer.StopAsync().ConfigureAwait(false);
-        _writer.DisposeCommands();
+        _batches.DisposeCommands();
         _writeConnection.Dispose();
         _reads.Dispose();
         ArchiveLog.Closed(_logger, Path);
@@ -79,12 +85,14 @@ public sealed partial class SqliteArchive : IMessageArchive, IRoomStore, IAsyncD
     /// <summary>Committed batches and writes since open.</summary>
     public ArchiveWriteStats WriteStats => _writer.Stats;
 
+    GroupCommitQueue IGroupCommitted.Writes => _writer;
+
     /// <summary>Runs a write on the writer thread, in the next batch; completes after its commit.</summary>
-    internal Task<T> RunWriteAsync<T>(Func<ArchiveWriter, T> operation, CancellationToken cancellationToken = default)
+    internal Task<T> RunWriteAsync<T>(Func<SqliteBatchWriter, T> operation, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         cancellationToken.ThrowIfCancellationRequested();
-        return _writer.RunAsync(operation, cancellationToken);
+        return _writer.RunAsync(() => operation(_batches), cancellationToken);
     }
 
     /// <summary>Runs a read on a pooled read connection, on the caller's thread: a query takes milliseconds, less than a hop to another thread would save.</summary>

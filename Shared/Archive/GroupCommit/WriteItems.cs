@@ -3,9 +3,9 @@ using System.Xml.Linq;
 namespace XmppGroupChat.Archive;
 
 /// <summary>
-/// One queued write. The writer completes it only after the transaction that holds it commits
-/// (or fails it with that transaction's error), so an acknowledgement always means "on disk".
-/// Completions run continuations asynchronously: the writer thread must not run callers' code.
+/// One queued write. The engine's batch writer completes it only after the transaction that holds
+/// it commits (or fails it with that transaction's error), so an acknowledgement always means
+/// "durable". Completions run continuations asynchronously: the writer thread must not run callers' code.
 /// </summary>
 internal abstract class WriteItem(CancellationToken cancellationToken)
 {
@@ -20,7 +20,7 @@ internal abstract class WriteItem(CancellationToken cancellationToken)
     public abstract void Succeed();
 }
 
-/// <summary>A message to insert; the writer assigns its position and stamp.</summary>
+/// <summary>A message to insert; the batch writer assigns its position and stamp.</summary>
 internal sealed class AppendItem(
     string archive, string id, string sender, string? nick, byte[] stanza, XElement copy, CancellationToken cancellationToken)
     : WriteItem(cancellationToken)
@@ -33,10 +33,20 @@ internal sealed class AppendItem(
     public string? Nick { get; } = nick;
     public byte[] Stanza { get; } = stanza;
 
-    /// <summary>Unix ms, set by the writer when it inserts the row.</summary>
+    /// <summary>Unix ms, set by the batch writer when it writes the message.</summary>
     public long Stamp { get; set; }
 
     public Task<ArchivedMessage> Task => _completion.Task;
+
+    /// <summary>Builds the item for <paramref name="message"/> on the caller's thread: the id, the stored form and the copy the caller gets back.</summary>
+    public static AppendItem For(string archive, MessageDraft message, CancellationToken cancellationToken) => new(
+        archive,
+        ArchiveIds.New(),
+        message.SenderBareJid,
+        message.SenderNick,
+        StoredStanza.Encode(message.Stanza),
+        StoredStanza.Copy(message.Stanza),
+        cancellationToken);
 
     public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
 
@@ -47,24 +57,23 @@ internal sealed class AppendItem(
 }
 
 /// <summary>
-/// Any other write (room store, retraction, deletion), run by the writer inside the batch's
-/// transaction under its own savepoint: if it throws, only its own changes are rolled back and only
-/// its caller gets the error.
+/// Any other write (room store, relay store, retraction, deletion), run by the batch writer inside
+/// the batch's transaction. If it fails on its own (a taken nick, a missing room), the engine undoes
+/// its changes only and only its caller gets the error; see each engine's batch writer for how.
 /// </summary>
 internal abstract class OperationItem(CancellationToken cancellationToken) : WriteItem(cancellationToken)
 {
-    public abstract void Run(ArchiveWriter writer);
+    public abstract void Run();
 }
 
-internal sealed class OperationItem<T>(Func<ArchiveWriter, T> operation, CancellationToken cancellationToken)
-    : OperationItem(cancellationToken)
+internal sealed class OperationItem<T>(Func<T> operation, CancellationToken cancellationToken) : OperationItem(cancellationToken)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T _result = default!;
 
     public Task<T> Task => _completion.Task;
 
-    public override void Run(ArchiveWriter writer) => _result = operation(writer);
+    public override void Run() => _result = operation();
 
     public override void Cancel() => _completion.TrySetCanceled(CancellationToken);
 

@@ -2,15 +2,15 @@ using Microsoft.Data.Sqlite;
 
 namespace XmppGroupChat.Archive;
 
-/// <summary>The message writes other than appends, run on the writer thread (<see cref="ArchiveWriter"/>).</summary>
-internal static class MessageWrites
+/// <summary>The message writes other than appends, run on the writer thread (<see cref="SqliteBatchWriter"/>).</summary>
+internal static class SqliteMessageWrites
 {
     /// <summary>
     /// Replaces the stored stanza by its tombstone. The original is overwritten, not hidden: after a
     /// retraction the content is gone from the file (after the next checkpoint, from the WAL too).
     /// The row stays, so positions stay dense and the id stays a valid RSM anchor.
     /// </summary>
-    public static bool Retract(ArchiveWriter writer, string archive, string id)
+    public static bool Retract(SqliteBatchWriter writer, string archive, string id)
     {
         var select = writer.Command("SELECT seq, stanza, retracted FROM messages WHERE id = $id AND archive = $archive", p =>
         {
@@ -44,7 +44,7 @@ internal static class MessageWrites
     }
 
     /// <summary>Deletes every message of the archive; returns how many. Its positions restart at 0.</summary>
-    public static int DeleteArchive(ArchiveWriter writer, string archive)
+    public static int DeleteArchive(SqliteBatchWriter writer, string archive)
     {
         var command = writer.Command("DELETE FROM messages WHERE archive = $archive", p => p.Add("$archive", SqliteType.Text));
         command.Parameters[0].Value = archive;

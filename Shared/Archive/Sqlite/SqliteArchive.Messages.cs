@@ -23,25 +23,17 @@ public sealed partial class SqliteArchive
 
         // Serialising and copying happen on the caller's thread, in parallel across callers; the
         // writer thread, the bottleneck, only binds and inserts.
-        var item = new AppendItem(
-            archive,
-            ArchiveIds.New(),
-            message.SenderBareJid,
-            message.SenderNick,
-            StoredStanza.Encode(message.Stanza),
-            StoredStanza.Copy(message.Stanza),
-            cancellationToken);
-        return _writer.AppendAsync(item);
+        return _writer.AppendAsync(AppendItem.For(archive, message, cancellationToken));
     }
 
-    /// <summary>One page; see <see cref="MessagePager"/> for the semantics of each field of the query.</summary>
+    /// <summary>One page; see <see cref="SqliteMessagePager"/> for the semantics of each field of the query.</summary>
     public Task<ArchivePage> QueryAsync(string archive, ArchiveQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(archive);
         ArgumentNullException.ThrowIfNull(query);
         try
         {
-            return Task.FromResult(Read(session => session.Snapshot(s => MessagePager.Query(s, archive, query, cancellationToken)), cancellationToken));
+            return Task.FromResult(Read(session => session.Snapshot(s => SqliteMessagePager.Query(s, archive, query, cancellationToken)), cancellationToken));
         }
         catch (Exception e)
         {
@@ -86,13 +78,45 @@ public sealed partial class SqliteArchive
     {
         ArgumentException.ThrowIfNullOrEmpty(archive);
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return RunWriteAsync(writer => MessageWrites.Retract(writer, archive, id), cancellationToken);
+        return RunWriteAsync(writer => SqliteMessageWrites.Retract(writer, archive, id), cancellationToken);
     }
 
     public async Task DeleteArchiveAsync(string archive, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(archive);
-        var deleted = await RunWriteAsync(writer => MessageWrites.DeleteArchive(writer, archive), cancellationToken).ConfigureAwait(false);
+        var deleted = await RunWriteAsync(writer => SqliteMessageWrites.DeleteArchive(writer, archive), cancellationToken).ConfigureAwait(false);
         ArchiveLog.ArchiveDeleted(_logger, Path, archive, deleted);
+    }
+}
+
+/// <summary>Copying archives in and out (<see cref="ArchiveCopier"/>).</summary>
+public sealed partial class SqliteArchive : IArchiveTransfer
+{
+    public Task<IReadOnlyList<string>> ListArchivesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Task.FromResult(Read<IReadOnlyList<string>>(session =>
+            {
+                var command = session.Command("SELECT DISTINCT archive FROM messages ORDER BY archive", _ => { });
+                var names = new List<string>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                    names.Add(reader.GetString(0));
+                return names;
+            }, cancellationToken));
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<IReadOnlyList<string>>(e);
+        }
+    }
+
+    public Task ImportMessagesAsync(string archive, long firstPosition, IReadOnlyList<ArchivedMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(archive);
+        ArgumentNullException.ThrowIfNull(messages);
+        var copies = messages.ToList();
+        return RunWriteAsync(writer => { writer.Import(archive, firstPosition, copies); return true; }, cancellationToken);
     }
 }

@@ -18,7 +18,7 @@ namespace XmppGroupChat.Archive;
 /// messages, not to the archive.
 /// </para>
 /// </summary>
-internal static class MessagePager
+internal static class SqliteMessagePager
 {
     public const int MaxPage = 1000;
 

@@ -1,26 +1,14 @@
-using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace XmppGroupChat.Archive;
 
 /// <summary>
-/// The archive's only writer: group commit over one connection.
-/// <para>
-/// Every write (appends and all other changes) goes through one bounded queue. A dedicated thread
-/// takes whatever is queued (up to <see cref="SqliteArchiveOptions.MaxBatch"/>), writes it all in
-/// one transaction, commits, and only then completes each caller. Under load a commit's fixed cost
-/// is shared by hundreds of writes; when idle a lone write is committed at once (no timer, no
-/// added latency). One writer also means no SQLITE_BUSY between our own writers, and a single
-/// place that assigns positions and stamps in commit order.
-/// </para>
-/// <para>
-/// A dedicated thread rather than a pool task, because SQLite calls block: a commit must not take
-/// a thread-pool thread away from the stanza handlers on a 2-core machine.
-/// </para>
+/// SQLite's side of group commit (<see cref="GroupCommitQueue"/>): one connection, one IMMEDIATE
+/// transaction per batch, each operation under its own savepoint. One writer means no SQLITE_BUSY
+/// between our own writers. Everything here runs on the queue's writer thread.
 /// </summary>
-internal sealed class ArchiveWriter
+internal sealed class SqliteBatchWriter : IBatchWriter
 {
     private const string InsertSql =
         "INSERT INTO messages (archive, id, pos, stamp, sender, nick, stanza, retracted) " +
@@ -29,10 +17,6 @@ internal sealed class ArchiveWriter
     private readonly SqliteConnection _connection;
     private readonly string _path;
     private readonly ILogger _logger;
-    private readonly int _maxBatch;
-    private readonly Channel<WriteItem> _queue;
-    private readonly Thread _thread;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly SqliteCommand _insert;
     private readonly SqliteParameter _pArchive, _pId, _pPos, _pStamp, _pSender, _pNick, _pStanza;
@@ -43,23 +27,12 @@ internal sealed class ArchiveWriter
     private long _lastStamp;
     private long _dataVersion;
     private SqliteTransaction? _transaction;
-    private long _batches;
-    private long _committedItems;
-    private long _busyTicks;
 
-    public ArchiveWriter(SqliteConnection connection, string path, ILogger logger, SqliteArchiveOptions options)
+    public SqliteBatchWriter(SqliteConnection connection, string path, ILogger logger)
     {
         _connection = connection;
         _path = path;
         _logger = logger;
-        _maxBatch = options.MaxBatch;
-        _queue = Channel.CreateBounded<WriteItem>(new BoundedChannelOptions(options.QueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = false,
-            FullMode = BoundedChannelFullMode.Wait,
-            AllowSynchronousContinuations = false,
-        });
 
         _insert = connection.CreateCommand();
         _insert.CommandText = InsertSql;
@@ -74,39 +47,9 @@ internal sealed class ArchiveWriter
 
         _dataVersion = ReadDataVersion();
         _lastStamp = ReadLastStamp();
-
-        _thread = new Thread(Run) { IsBackground = true, Name = "archive-writer" };
-        _thread.Start();
     }
 
-    public ValueTask<ArchivedMessage> AppendAsync(AppendItem item)
-    {
-        var enqueued = EnqueueAsync(item);
-        return enqueued.IsCompletedSuccessfully ? new ValueTask<ArchivedMessage>(item.Task) : AwaitBoth(enqueued, item);
-
-        static async ValueTask<ArchivedMessage> AwaitBoth(ValueTask enqueued, AppendItem item)
-        {
-            await enqueued.ConfigureAwait(false);
-            return await item.Task.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Runs <paramref name="operation"/> on the writer thread inside a batch; completes after the commit.</summary>
-    public async Task<T> RunAsync<T>(Func<ArchiveWriter, T> operation, CancellationToken cancellationToken)
-    {
-        var item = new OperationItem<T>(operation, cancellationToken);
-        await EnqueueAsync(item).ConfigureAwait(false);
-        return await item.Task.ConfigureAwait(false);
-    }
-
-    /// <summary>Refuses new writes, lets the queued ones commit, and ends the thread.</summary>
-    public Task StopAsync()
-    {
-        _queue.Writer.TryComplete();
-        return _stopped.Task;
-    }
-
-    /// <summary>After <see cref="StopAsync"/>: releases the statements (the connection belongs to the archive).</summary>
+    /// <summary>After the queue stopped: releases the statements (the connection belongs to the archive).</summary>
     public void DisposeCommands()
     {
         _insert.Dispose();
@@ -114,10 +57,6 @@ internal sealed class ArchiveWriter
             command.Dispose();
         _commands.Clear();
     }
-
-    /// <summary>Committed batches and the writes in them since open: their ratio is the mean batch size.</summary>
-    public ArchiveWriteStats Stats => new(Interlocked.Read(ref _batches), Interlocked.Read(ref _committedItems),
-        Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _busyTicks)));
 
     // ---- for operations running on the writer thread ----
 
@@ -157,80 +96,53 @@ internal sealed class ArchiveWriter
     /// <summary>An archive's rows were deleted: its positions start again from the table.</summary>
     public void ForgetArchive(string archive) => _nextPosition.Remove(archive);
 
-    // ---- the writer thread ----
-
-    private ValueTask EnqueueAsync(WriteItem item)
+    /// <summary>
+    /// Inserts already-archived messages (a copy from another archive: ids, stamps and tombstones
+    /// kept) at the end of <paramref name="archive"/>, which must hold exactly <paramref name="firstPosition"/> messages.
+    /// </summary>
+    public void Import(string archive, long firstPosition, IReadOnlyList<ArchivedMessage> messages)
     {
-        if (_queue.Writer.TryWrite(item))
-            return default;
-        return Slow(item);
-
-        async ValueTask Slow(WriteItem item)
+        var next = NextPosition(archive);
+        if (next != firstPosition)
+            throw new InvalidOperationException($"The archive {archive} holds {next} messages here, not {firstPosition}: it changed during the copy.");
+        var insert = Command("INSERT INTO messages (archive, id, pos, stamp, sender, nick, stanza, retracted) " +
+                             "VALUES ($archive, $id, $pos, $stamp, $sender, $nick, $stanza, $retracted)", p =>
         {
-            try
-            {
-                await _queue.Writer.WriteAsync(item, item.CancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException closed) when (closed.InnerException is { } cause)
-            {
-                // The writer thread stopped on an unexpected error (see Run): say so, not "closed".
-                throw new InvalidOperationException($"The archive {_path} stopped writing after an error.", cause);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new ObjectDisposedException(nameof(SqliteArchive), $"The archive {_path} is closed.");
-            }
+            p.Add("$archive", SqliteType.Text);
+            p.Add("$id", SqliteType.Text);
+            p.Add("$pos", SqliteType.Integer);
+            p.Add("$stamp", SqliteType.Integer);
+            p.Add("$sender", SqliteType.Text);
+            p.Add("$nick", SqliteType.Text);
+            p.Add("$stanza", SqliteType.Blob);
+            p.Add("$retracted", SqliteType.Integer);
+        });
+        var previous = long.MinValue;
+        foreach (var message in messages)
+        {
+            // Within an archive, stamps must not decrease along seq (see SqliteMessagePager); the
+            // source keeps its own in order, so only a stamp out of order is raised. The writer's later
+            // stamps continue from the largest.
+            var stamp = Math.Max(message.Stamp.ToUnixTimeMilliseconds(), previous);
+            previous = stamp;
+            _lastStamp = Math.Max(_lastStamp, stamp);
+            insert.Parameters[0].Value = archive;
+            insert.Parameters[1].Value = message.Id;
+            insert.Parameters[2].Value = next;
+            insert.Parameters[3].Value = stamp;
+            insert.Parameters[4].Value = message.SenderBareJid;
+            insert.Parameters[5].Value = (object?)message.SenderNick ?? DBNull.Value;
+            insert.Parameters[6].Value = StoredStanza.Encode(message.Stanza);
+            insert.Parameters[7].Value = message.Retracted ? 1 : 0;
+            insert.ExecuteNonQuery();
+            next++;
         }
+        _nextPosition[archive] = next;
     }
 
-    private void Run()
-    {
-        var reader = _queue.Reader;
-        var batch = new List<WriteItem>(_maxBatch);
-        try
-        {
-            while (WaitToRead(reader))
-            {
-                while (batch.Count < _maxBatch && reader.TryRead(out var item))
-                {
-                    // Still queued, so not written: a cancelled caller can be told so truthfully.
-                    if (item.CancellationToken.IsCancellationRequested)
-                        item.Cancel();
-                    else
-                        batch.Add(item);
-                }
-                if (batch.Count > 0)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    WriteBatch(batch);
-                    Interlocked.Add(ref _busyTicks, Stopwatch.GetTimestamp() - started);
-                    batch.Clear();
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            // WriteBatch handles SQLite errors itself; this is a bug. Nobody may wait forever.
-            _queue.Writer.TryComplete(e);
-            foreach (var item in batch)
-                item.Fail(e);
-            while (reader.TryRead(out var item))
-                item.Fail(e);
-            ArchiveLog.BatchFailed(_logger, e, _path, batch.Count);
-        }
-        finally
-        {
-            _stopped.TrySetResult();
-        }
-    }
+    // ---- the batch ----
 
-    private static bool WaitToRead(ChannelReader<WriteItem> reader)
-    {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
-    }
-
-    private void WriteBatch(List<WriteItem> batch)
+    public void WriteBatch(IReadOnlyList<WriteItem> batch)
     {
         try
         {
@@ -248,24 +160,16 @@ internal sealed class ArchiveWriter
             }
             transaction.Commit();
         }
-        catch (Exception e)
+        catch
         {
-            // Nothing of the batch is on disk: positions handed out in it are void, and every caller
-            // gets the error (an operation that already failed keeps its own).
+            // Nothing of the batch is on disk: positions handed out in it are void.
             _nextPosition.Clear();
-            ArchiveLog.BatchFailed(_logger, e, _path, batch.Count);
-            foreach (var item in batch)
-                item.Fail(e);
-            return;
+            throw;
         }
         finally
         {
             _transaction = null;
         }
-        Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _committedItems, batch.Count);
-        foreach (var item in batch)
-            item.Succeed();
     }
 
     private void Insert(AppendItem item)
@@ -294,9 +198,10 @@ internal sealed class ArchiveWriter
     private void RunIsolated(OperationItem operation, SqliteTransaction transaction)
     {
         transaction.Save("op");
+        var positions = new Dictionary<string, long>(_nextPosition, StringComparer.Ordinal);
         try
         {
-            operation.Run(this);
+            operation.Run();
         }
         catch (Exception e)
         {
@@ -304,6 +209,8 @@ internal sealed class ArchiveWriter
             // If even the rollback fails, the connection is in trouble and the batch fails.
             transaction.Rollback("op");
             transaction.Release("op");
+            _nextPosition.Clear();
+            foreach (var (archive, next) in positions) _nextPosition[archive] = next;
             operation.Fail(e);
             return;
         }

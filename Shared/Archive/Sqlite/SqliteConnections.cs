@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace XmppGroupChat.Archive;
 
 /// <summary>Opens the archive's connections with the settings every one of them needs.</summary>
-internal static class ArchiveConnections
+internal static class SqliteConnections
 {
     // SQLite needs its native provider chosen once per process before the first connection.
     private static readonly Lazy<bool> Initialised = new(() =>

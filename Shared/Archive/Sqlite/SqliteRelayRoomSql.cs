@@ -4,21 +4,21 @@ using System.Xml.Linq;
 namespace XmppGroupChat.Archive;
 
 /// <summary>The relay room store's statements: writes on the writer thread, reads on a read session.</summary>
-internal static class RelayRoomSql
+internal static class SqliteRelayRoomSql
 {
-    public static void SaveRoom(ArchiveWriter writer, string room, XElement state)
+    public static void SaveRoom(SqliteBatchWriter writer, string room, XElement state)
     {
         writer.Bind("INSERT INTO relay_rooms (room, state) VALUES ($room, $state) ON CONFLICT (room) DO UPDATE SET state = excluded.state",
             ("$room", SqliteType.Text, room), ("$state", SqliteType.Blob, StoredStanza.Encode(state))).ExecuteNonQuery();
     }
 
-    public static void DeleteRoom(ArchiveWriter writer, string room)
+    public static void DeleteRoom(SqliteBatchWriter writer, string room)
     {
         // Entries go with it (ON DELETE CASCADE).
         writer.Bind("DELETE FROM relay_rooms WHERE room = $room", ("$room", SqliteType.Text, room)).ExecuteNonQuery();
     }
 
-    public static void SaveEntry(ArchiveWriter writer, string room, RelayEntry entry)
+    public static void SaveEntry(SqliteBatchWriter writer, string room, RelayEntry entry)
     {
         var command = writer.Bind(
             "INSERT INTO relay_entries (room, kind, key, value) VALUES ($room, $kind, $key, $value) " +
@@ -36,13 +36,13 @@ internal static class RelayRoomSql
         }
     }
 
-    public static void DeleteEntry(ArchiveWriter writer, string room, string kind, string key)
+    public static void DeleteEntry(SqliteBatchWriter writer, string room, string kind, string key)
     {
         writer.Bind("DELETE FROM relay_entries WHERE room = $room AND kind = $kind AND key = $key",
             ("$room", SqliteType.Text, room), ("$kind", SqliteType.Text, kind), ("$key", SqliteType.Text, key)).ExecuteNonQuery();
     }
 
-    public static void ReplaceEntries(ArchiveWriter writer, string room, string kind, IReadOnlyList<RelayEntry> entries)
+    public static void ReplaceEntries(SqliteBatchWriter writer, string room, string kind, IReadOnlyList<RelayEntry> entries)
     {
         writer.Bind("DELETE FROM relay_entries WHERE room = $room AND kind = $kind",
             ("$room", SqliteType.Text, room), ("$kind", SqliteType.Text, kind)).ExecuteNonQuery();
