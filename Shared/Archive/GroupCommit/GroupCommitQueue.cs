@@ -159,8 +159,10 @@ internal sealed class GroupCommitQueue
         catch (Exception e)
         {
             // Nothing of the batch is stored: every caller gets the error (an operation that already
-            // failed on its own keeps its own error).
-            ArchiveLog.BatchFailed(_logger, e, _location, batch.Count);
+            // failed on its own keeps its own error). An unreachable server is logged by its engine,
+            // once per outage, not once per refused batch.
+            if (e is not ArchiveUnavailableException)
+                ArchiveLog.BatchFailed(_logger, e, _location, batch.Count);
             foreach (var item in batch)
                 item.Fail(e);
             return;

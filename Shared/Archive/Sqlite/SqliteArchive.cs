@@ -42,7 +42,11 @@ public sealed partial class SqliteArchive : IArchiveStore, IGroupCommitted
         OpenAsync(path, logger, new SqliteArchiveOptions(), cancellationToken);
 
     /// <inheritdoc cref="OpenAsync(string, ILogger, CancellationToken)"/>
-    public static Task<SqliteArchive> OpenAsync(string path, ILogger logger, SqliteArchiveOptions options, CancellationToken cancellationToken = default)
+    public static Task<SqliteArchive> OpenAsync(string path, ILogger logger, SqliteArchiveOptions options, CancellationToken cancellationToken = default) =>
+        OpenAsync(path, logger, options, schemaVersion: null, cancellationToken);
+
+    /// <summary>Opens at a given schema version: for the upgrade tests, which need a file as an older program left it.</summary>
+    internal static Task<SqliteArchive> OpenAsync(string path, ILogger logger, SqliteArchiveOptions options, int? schemaVersion, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(logger);
@@ -54,17 +58,31 @@ public sealed partial class SqliteArchive : IArchiveStore, IGroupCommitted
             var fullPath = System.IO.Path.GetFullPath(path);
             if (System.IO.Path.GetDirectoryName(fullPath) is { } directory)
                 Directory.CreateDirectory(directory);
-            var connection = SqliteConnections.Open(fullPath, writer: true, options.SurvivePowerLoss);
+            SqliteConnection? connection = null;
             try
             {
-                var version = SqliteSchema.Migrate(connection, fullPath, logger);
+                connection = SqliteConnections.Open(fullPath, writer: true, options.SurvivePowerLoss);
+                var version = SqliteSchema.Migrate(connection, fullPath, logger, schemaVersion);
                 var archive = new SqliteArchive(fullPath, connection, logger, options);
                 ArchiveLog.Opened(logger, fullPath, version, options.SurvivePowerLoss ? "FULL" : "NORMAL");
                 return archive;
             }
+            catch (SqliteException e) when (e.SqliteErrorCode is SQLitePCL.raw.SQLITE_NOTADB or SQLitePCL.raw.SQLITE_CORRUPT)
+            {
+                connection?.Dispose();
+                var message = $"{fullPath} is not an SQLite archive, or it is damaged ({e.Message}). Restore it from a backup, or set Storage:Path to another directory.";
+                ArchiveLog.CannotOpen(logger, fullPath, message);
+                throw new ArchiveOpenException(fullPath, message, e);
+            }
+            catch (ArchiveOpenException e)
+            {
+                connection?.Dispose();
+                ArchiveLog.CannotOpen(logger, fullPath, e.Message);
+                throw;
+            }
             catch
             {
-                connection.Dispose();
+                connection?.Dispose();
                 throw;
             }
         }, cancellationToken);

@@ -34,13 +34,13 @@ internal static class SqliteRoomStoreSql
     public static void SaveParticipant(SqliteBatchWriter writer, string roomJid, ParticipantRecord participant)
     {
         var command = writer.Bind(
-            "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined) " +
+            "INSERT INTO participants (room, id, bare_jid, nick, subscriptions, joined, dialect) VALUES ($room, $id, $jid, $nick, $subscriptions, $joined, $dialect) " +
             "ON CONFLICT (room, id) DO UPDATE SET bare_jid = excluded.bare_jid, nick = excluded.nick, " +
-            "subscriptions = excluded.subscriptions, joined = excluded.joined",
+            "subscriptions = excluded.subscriptions, joined = excluded.joined, dialect = excluded.dialect",
             ("$room", SqliteType.Text, roomJid), ("$id", SqliteType.Text, participant.Id), ("$jid", SqliteType.Text, participant.BareJid),
             ("$nick", SqliteType.Text, participant.Nick),
             ("$subscriptions", SqliteType.Text, JsonSerializer.Serialize(participant.Subscriptions.ToArray(), ArchiveJson.Default.StringArray)),
-            ("$joined", SqliteType.Integer, participant.Joined.ToUnixTimeMilliseconds()));
+            ("$joined", SqliteType.Integer, participant.Joined.ToUnixTimeMilliseconds()), ("$dialect", SqliteType.Text, participant.Dialect));
         try
         {
             command.ExecuteNonQuery();
@@ -90,7 +90,7 @@ internal static class SqliteRoomStoreSql
     /// The key nick uniqueness is decided on: invariant upper case, the same folding as
     /// <see cref="StringComparer.OrdinalIgnoreCase"/>, which the in-memory state can use to agree.
     /// </summary>
-    public static string Fold(string nick) => nick.ToUpperInvariant();
+    public static string Fold(string nick) => ArchiveArguments.Fold(nick);
 
     // ---- reads ----
 
@@ -102,7 +102,7 @@ internal static class SqliteRoomStoreSql
         using (var command = session.Connection.CreateCommand())
         {
             command.Transaction = transaction;
-            command.CommandText = "SELECT room, id, bare_jid, nick, subscriptions, joined FROM participants ORDER BY room, joined, id";
+            command.CommandText = "SELECT room, id, bare_jid, nick, subscriptions, joined, dialect FROM participants ORDER BY room, joined, id";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -114,7 +114,8 @@ internal static class SqliteRoomStoreSql
                     reader.GetString(2),
                     reader.IsDBNull(3) ? null : reader.GetString(3),
                     JsonSerializer.Deserialize(reader.GetString(4), ArchiveJson.Default.StringArray) ?? [],
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5))));
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                    reader.GetString(6)));
             }
         }
 

@@ -86,17 +86,26 @@ internal static class SqliteSchema
             UNIQUE (room, kind, key)
         );
         """,
+        """
+        -- The protocol namespace a participant joined with (IRoomStore.ParticipantRecord.Dialect);
+        -- participants stored before it was kept had joined with the default.
+        ALTER TABLE participants ADD COLUMN dialect TEXT NOT NULL DEFAULT 'urn:xmpp:mix:core:1';
+        """,
     ];
 
     /// <summary>Brings the file to <see cref="CurrentVersion"/>; returns the version it is at.</summary>
-    /// <exception cref="InvalidOperationException">The file was written by a newer version of this program.</exception>
-    public static int Migrate(SqliteConnection connection, string path, ILogger logger)
+    /// <exception cref="ArchiveOpenException">The file was written by a newer version of this program, or by another program.</exception>
+    public static int Migrate(SqliteConnection connection, string path, ILogger logger, int? upTo = null)
     {
+        var target = upTo ?? CurrentVersion;
         var version = ReadVersion(connection);
         if (version > CurrentVersion)
-            throw new InvalidOperationException(
+            throw new ArchiveOpenException(path, 
                 $"The archive {path} has schema version {version}; this program knows up to {CurrentVersion}. Use a newer program or another file.");
-        while (version < CurrentVersion)
+        if (version == 0 && ForeignTables(connection) is { } tables)
+            throw new ArchiveOpenException(path,
+                $"{path} is an SQLite database this program did not write (it has tables {tables}); set Storage:Path to another directory.");
+        while (version < target)
         {
             using var transaction = connection.BeginTransaction();
             // Re-read inside the write lock: another process may have migrated meanwhile.
@@ -112,6 +121,13 @@ internal static class SqliteSchema
             version = ReadVersion(connection);
         }
         return version;
+    }
+
+    private static string? ForeignTables(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'";
+        return command.ExecuteScalar() as string;
     }
 
     private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction = null)
