@@ -15,6 +15,7 @@ namespace XmppGroupChat.Archive;
 /// </summary>
 public sealed partial class LiteDbArchive : IArchiveStore, IGroupCommitted
 {
+    private readonly FileStream _lock;
     private readonly LiteEngine _engine;
     private readonly LiteDbNames _names;
     private readonly LiteDbBatchWriter _batches;
@@ -22,9 +23,10 @@ public sealed partial class LiteDbArchive : IArchiveStore, IGroupCommitted
     private readonly ILogger _logger;
     private int _disposed;
 
-    private LiteDbArchive(string path, LiteEngine engine, ILogger logger, LiteDbArchiveOptions options)
+    private LiteDbArchive(string path, FileStream fileLock, LiteEngine engine, ILogger logger, LiteDbArchiveOptions options)
     {
         Path = path;
+        _lock = fileLock;
         _engine = engine;
         _logger = logger;
         _names = new LiteDbNames(engine);
@@ -64,26 +66,57 @@ public sealed partial class LiteDbArchive : IArchiveStore, IGroupCommitted
             var fullPath = System.IO.Path.GetFullPath(path);
             if (System.IO.Path.GetDirectoryName(fullPath) is { } directory)
                 Directory.CreateDirectory(directory);
-            var engine = OpenEngine(fullPath, logger);
+            var fileLock = Lock(fullPath, logger);
+            LiteEngine engine;
+            try
+            {
+                engine = OpenEngine(fullPath, logger);
+            }
+            catch
+            {
+                fileLock.Dispose();
+                throw;
+            }
             try
             {
                 var version = LiteDbSchema.Migrate(engine, fullPath, logger, schemaVersion);
-                var archive = new LiteDbArchive(fullPath, engine, logger, options);
+                var archive = new LiteDbArchive(fullPath, fileLock, engine, logger, options);
                 ArchiveLog.Opened(logger, fullPath, version, options.SurvivePowerLoss ? "log fsync per commit" : "log written per commit");
                 return archive;
             }
             catch (ArchiveOpenException e)
             {
                 engine.Dispose();
+                fileLock.Dispose();
                 ArchiveLog.CannotOpen(logger, fullPath, e.Message);
                 throw;
             }
             catch
             {
                 engine.Dispose();
+                fileLock.Dispose();
                 throw;
             }
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// LiteDB's own file sharing does not keep a second writer out on Linux, and two writers would
+    /// damage the file: an exclusive lock (flock) on <c>PATH.lock</c> does, for this process and any
+    /// other, for as long as the archive is open.
+    /// </summary>
+    private static FileStream Lock(string path, ILogger logger)
+    {
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            var message = $"{path} is in use by another process or archive ({e.Message}); run one process per archive.";
+            ArchiveLog.CannotOpen(logger, path, message);
+            throw new ArchiveOpenException(path, message, e);
+        }
     }
 
     private static LiteEngine OpenEngine(string path, ILogger logger)
@@ -124,6 +157,7 @@ public sealed partial class LiteDbArchive : IArchiveStore, IGroupCommitted
         await _writer.StopAsync().ConfigureAwait(false);
         _batches.Dispose();
         _engine.Dispose();
+        _lock.Dispose();
         ArchiveLog.Closed(_logger, Path);
     }
 

@@ -71,10 +71,13 @@ internal static class LiteDbSchema
 
     private static List<string> Collections(ILiteEngine engine)
     {
-        using var reader = engine.Query("$cols", new Query { Select = BsonExpression.Create("{ name }") });
+        using var reader = engine.Query("$cols", new Query { Select = BsonExpression.Create("{ name, type }") });
         var names = new List<string>();
         while (reader.Read())
-            names.Add(reader.Current["name"].AsString);
+        {
+            if (reader.Current["type"].AsString == "user")
+                names.Add(reader.Current["name"].AsString);
+        }
         return names;
     }
 }

@@ -1,3 +1,5 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using System.Xml.Linq;
 using XmppGroupChat.Archive;
 using XmppGroupChat.Xmpp;
@@ -5,8 +7,8 @@ using XmppGroupChat.Xmpp;
 namespace XmppGroupChat.Tests.Unit.Archive;
 
 /// <summary>Reading one message by its archive id (what MIX-MISC retraction needs to find a message's sender).</summary>
-[TestFixture]
-public sealed class SqliteArchiveGetTests : ArchiveTestBase
+
+public sealed class ArchiveGetContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     private static readonly XNamespace Retract = "urn:xmpp:message-retract:1";
 

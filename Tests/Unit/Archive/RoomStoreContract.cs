@@ -1,10 +1,12 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Tests.Unit.Archive;
 
 /// <summary>The room store: rooms, participants, registered nicks and their uniqueness.</summary>
-[TestFixture]
-public sealed class SqliteRoomStoreTests : ArchiveTestBase
+
+public sealed class RoomStoreContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     internal static RoomRecord RoomRecord(string jid = Room, string? subject = "Welcome", params ParticipantRecord[] participants) => new(
         jid,
@@ -37,7 +39,7 @@ public sealed class SqliteRoomStoreTests : ArchiveTestBase
         for (var i = 0; i < expected.Participants.Count; i++)
         {
             var (e, a) = (expected.Participants[i], actual.Participants[i]);
-            Assert.That((a.Id, a.BareJid, a.Nick, a.Joined), Is.EqualTo((e.Id, e.BareJid, e.Nick, e.Joined)));
+            Assert.That((a.Id, a.BareJid, a.Nick, a.Joined, a.Dialect), Is.EqualTo((e.Id, e.BareJid, e.Nick, e.Joined, e.Dialect)));
             Assert.That(a.Subscriptions, Is.EqualTo(e.Subscriptions));
         }
     }
@@ -58,6 +60,21 @@ public sealed class SqliteRoomStoreTests : ArchiveTestBase
         Assert.That(rooms.Select(r => r.Jid), Is.EquivalentTo(new[] { Room, OtherRoom }));
         AssertSame(room, rooms.Single(r => r.Jid == Room));
         AssertSame(RoomRecord(OtherRoom, subject: null), rooms.Single(r => r.Jid == OtherRoom));
+    }
+
+    [Test]
+    public async Task A_participants_dialect_is_kept()
+    {
+        var store = await OpenAsync();
+        await store.SaveRoomAsync(RoomRecord());
+        var seed = Participant("p1", "alice@test") with { Dialect = "urn:xmpp:mix:0" };
+        var core0 = Participant("p2", "bob@test", joinedMs: 1_763_700_200_000) with { Dialect = "urn:xmpp:mix:core:0" };
+        await store.SaveParticipantAsync(Room, seed);
+        await store.SaveParticipantAsync(Room, core0);
+        await store.DisposeAsync();
+
+        var loaded = (await (await OpenAsync()).LoadRoomsAsync()).Single().Participants;
+        Assert.That(loaded.Select(p => p.Dialect), Is.EqualTo(new[] { "urn:xmpp:mix:0", "urn:xmpp:mix:core:0" }));
     }
 
     [Test]

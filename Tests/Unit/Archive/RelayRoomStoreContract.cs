@@ -1,11 +1,13 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using System.Xml.Linq;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Tests.Unit.Archive;
 
 /// <summary>The relay room store: a relayed room's state and its keyed entries, durable and in order.</summary>
-[TestFixture]
-public sealed class SqliteRelayRoomStoreTests : ArchiveTestBase
+
+public sealed class RelayRoomStoreContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     private const string Relayed = "room@muc.alpha.test";
     private static readonly XNamespace D = "urn:xmpp:tmp:dmuc:0";

@@ -1,13 +1,14 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using System.Xml.Linq;
-using Microsoft.Data.Sqlite;
 using XmppGroupChat.Archive;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Tests.Unit.Archive;
 
 /// <summary>Appends: round trip of the stanza, ids, stamps, group commit under concurrency, failure and cancellation.</summary>
-[TestFixture]
-public sealed class SqliteArchiveAppendTests : ArchiveTestBase
+
+public sealed class ArchiveAppendContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     [Test]
     public async Task Appended_messages_come_back_equal_in_order_with_their_ids_and_stamps()
@@ -137,18 +138,9 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
     public async Task When_a_batch_fails_every_caller_in_it_gets_the_error_and_nothing_of_it_is_stored()
     {
         var archive = await OpenAsync();
-        using (var raw = RawConnection(DbPath))
-        {
-            using var command = raw.CreateCommand();
-            command.CommandText = "CREATE TRIGGER boom BEFORE INSERT ON messages WHEN NEW.sender = 'boom@test' " +
-                                  "BEGIN SELECT RAISE(ABORT, 'boom'); END";
-            command.ExecuteNonQuery();
-        }
+        await Engine.FailAppendsFromAsync(archive, Target, "boom@test");
 
-        using var entered = new SemaphoreSlim(0);
-        using var gate = new ManualResetEventSlim();
-        var blocker = archive.RunWriteAsync(_ => { entered.Release(); gate.Wait(); return 0; });
-        await entered.WaitAsync();
+        var (blocker, gate) = await HoldWriterAsync(archive);
         // The writer is busy with the blocker's batch: these three are queued and form the next batch.
         var good1 = archive.AppendAsync(Room, Draft(1)).AsTask();
         var bad = archive.AppendAsync(Room, new MessageDraft("boom@test", null, Message(2))).AsTask();
@@ -158,7 +150,7 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
 
         foreach (var task in new[] { good1, bad, good2 })
         {
-            var error = Assert.ThrowsAsync<SqliteException>(async () => await task);
+            var error = Assert.CatchAsync<Exception>(async () => await task);
             Assert.That(error!.Message, Does.Contain("boom"));
         }
         Assert.That((await archive.QueryAsync(Room, new ArchiveQuery())).Count, Is.Zero);
@@ -175,10 +167,7 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
     public async Task A_failing_room_store_write_fails_alone_while_the_appends_of_its_batch_commit()
     {
         var archive = await OpenAsync();
-        using var entered = new SemaphoreSlim(0);
-        using var gate = new ManualResetEventSlim();
-        var blocker = archive.RunWriteAsync(_ => { entered.Release(); gate.Wait(); return 0; });
-        await entered.WaitAsync();
+        var (blocker, gate) = await HoldWriterAsync(archive);
         var append1 = archive.AppendAsync(Room, Draft(1)).AsTask();
         var orphan = archive.SaveParticipantAsync("nowhere@mix.test", new ParticipantRecord("p1", "a@test", "a", [], DateTimeOffset.UnixEpoch));
         var append2 = archive.AppendAsync(Room, Draft(2)).AsTask();
@@ -195,10 +184,7 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
     public async Task An_append_cancelled_while_queued_is_not_stored()
     {
         var archive = await OpenAsync();
-        using var entered = new SemaphoreSlim(0);
-        using var gate = new ManualResetEventSlim();
-        var blocker = archive.RunWriteAsync(_ => { entered.Release(); gate.Wait(); return 0; });
-        await entered.WaitAsync();
+        var (blocker, gate) = await HoldWriterAsync(archive);
         using var cts = new CancellationTokenSource();
         var cancelled = archive.AppendAsync(Room, Draft(1), cts.Token).AsTask();
         var kept = archive.AppendAsync(Room, Draft(2)).AsTask();
@@ -215,8 +201,7 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
     [Test]
     public async Task Dispose_commits_what_was_queued_refuses_what_waited_for_room_and_later_calls()
     {
-        var archive = await SqliteArchive.OpenAsync(DbPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            new SqliteArchiveOptions { QueueCapacity = 64 });
+        var archive = await OpenAsync(queueCapacity: 64);
         // More than the queue holds: the rest wait for room, and are refused when the archive closes.
         var pending = Enumerable.Range(0, 1000).Select(i => archive.AppendAsync(Room, Draft(i)).AsTask()).ToList();
         await archive.DisposeAsync();
@@ -242,14 +227,5 @@ public sealed class SqliteArchiveAppendTests : ArchiveTestBase
         // Exactly the acknowledged ones are in the file.
         var reopened = await OpenAsync();
         Assert.That(Ids(await ReadAllAsync(reopened, Room)), Is.EquivalentTo(Ids(acked)));
-    }
-
-    [Test]
-    public void Bad_arguments_are_refused_before_anything_is_queued()
-    {
-        Assert.That(async () => await SqliteArchive.OpenAsync("", Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance),
-            Throws.InstanceOf<ArgumentException>());
-        Assert.That(async () => await SqliteArchive.OpenAsync(DbPath, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            new SqliteArchiveOptions { MaxBatch = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 }

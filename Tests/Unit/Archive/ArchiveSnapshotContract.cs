@@ -1,10 +1,12 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Tests.Unit.Archive;
 
 /// <summary>A query is one snapshot: its page, count and first index agree while the writer changes the archive.</summary>
-[TestFixture]
-public sealed class SqliteArchiveSnapshotTests : ArchiveTestBase
+
+public sealed class ArchiveSnapshotContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     [Test]
     public async Task Pages_counts_and_first_indexes_agree_while_the_archive_is_filled_and_deleted()

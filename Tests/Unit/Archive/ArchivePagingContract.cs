@@ -1,3 +1,5 @@
+using static XmppGroupChat.Tests.Unit.Archive.ArchiveSamples;
+using XmppGroupChat.Tests.Unit.Archive.Engines;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Tests.Unit.Archive;
@@ -8,12 +10,12 @@ namespace XmppGroupChat.Tests.Unit.Archive;
 /// The room has 25 messages from alice, bob and carol in turn; another room's messages are
 /// interleaved so that the room's rows are not contiguous in the table.
 /// </summary>
-[TestFixture]
-public sealed class SqliteArchivePagingTests : ArchiveTestBase
+
+public sealed class ArchivePagingContract(EngineUnderTest engine) : ArchiveContractTests(engine)
 {
     private static readonly string[] Senders = ["alice@test", "bob@test", "carol@test"];
 
-    private SqliteArchive _archive = null!;
+    private IArchiveStore _archive = null!;
     private List<ArchivedMessage> _all = null!;
     private List<ArchivedMessage> _other = null!;
 
