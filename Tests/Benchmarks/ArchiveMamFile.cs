@@ -80,7 +80,7 @@ public static class MamArchiveFile
         clock.Stop();
         var bytes = ArchiveBenchEngines.Size(storage, target);
         Console.WriteLine($"// {storage}: built {Messages:N0}-message archive (+{Messages / 9:N0} in another room) in {clock.Elapsed.TotalSeconds:F1} s, " +
-                          $"{bytes / 1e6:F0} MB on disk ({bytes / 1e6 / (Messages + Messages / 9) * 1e6 / 1e6:F0} MB per million messages)");
+                          $"{bytes / 1e6:F0} MB on disk ({bytes / 1e6 * 1e6 / (Messages + Messages / 9):F0} MB per million messages)");
         return new Built(storage, target, midId!, senderMidId!, midStamp, clock.Elapsed, bytes);
 
         void Settle((int Index, Task<ArchivedMessage> Task) entry)

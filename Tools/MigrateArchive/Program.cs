@@ -38,6 +38,11 @@ catch (FormatException e)
     Console.Error.WriteLine($"migrate-archive: {e.Message}\n{Usage}");
     return 2;
 }
+if (source.Engine != ArchiveEngine.PostgreSql && !File.Exists(source.Target))
+{
+    Console.Error.WriteLine($"migrate-archive: the source {source.Target} does not exist.");
+    return 2;
+}
 if (source == target)
 {
     Console.Error.WriteLine("migrate-archive: --from and --to name the same archive.");

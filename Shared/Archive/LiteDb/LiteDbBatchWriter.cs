@@ -86,6 +86,10 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
         foreach (var (jid, number) in _newSenders) _names.PublishSender(jid, number);
         _newArchives.Clear();
         _newSenders.Clear();
+        // Bounded so a long-lived service's caches do not grow without end; cleared only between
+        // batches, so no number made in a batch is looked up in the file before its commit.
+        if (_senders.Count > 100_000) _senders.Clear();
+        if (_nextSenderPosition.Count > 100_000) _nextSenderPosition.Clear();
     }
 
     private void Append(AppendItem item)
@@ -169,7 +173,7 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
     /// <summary>Replaces a message's stanza by its tombstone; false when the archive has no such id.</summary>
     public bool Retract(string archive, string id)
     {
-        if (_names.Archive(archive) is not { } number && !_archives.TryGetValue(archive, out number))
+        if (KnownArchive(archive) is not { } number)
             return false;
         var document = LiteDbMessagePager.FindById(_engine, id);
         if (document is null || LiteDbKeys.ArchiveOf(document["_id"].AsInt64) != number)
@@ -186,7 +190,7 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
     /// <summary>Deletes every message of the archive; returns how many. Its positions restart at 0.</summary>
     public int DeleteArchive(string archive)
     {
-        if (_names.Archive(archive) is not { } number && !_archives.TryGetValue(archive, out number))
+        if (KnownArchive(archive) is not { } number)
             return 0;
         var deleted = _engine.DeleteMany(Messages, BsonExpression.Create("_id BETWEEN @0 AND @1",
             LiteDbKeys.Message(number, 0), LiteDbKeys.Message(number, LiteDbKeys.MaxPosition)));
@@ -214,6 +218,12 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
     }
 
     // ---- numbers and positions ----
+
+    /// <summary>
+    /// The archive's number if it has one, without making one. The writer's own numbers first: asking
+    /// the file about a name numbered in this uncommitted batch would publish that number to readers early.
+    /// </summary>
+    private int? KnownArchive(string archive) => _archives.TryGetValue(archive, out var number) ? number : _names.Archive(archive);
 
     private int ArchiveNumber(string archive)
     {
@@ -246,8 +256,6 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
         _engine.Insert(LiteDbNames.Senders, [new BsonDocument { ["_id"] = number, ["name"] = LiteDbText.Key(jid), ["n"] = jid }], BsonAutoId.Int32);
         _senders[jid] = number;
         _newSenders.Add((jid, number));
-        // One entry per sender and archive: bounded so a long-lived service's cache does not grow without end.
-        if (_senders.Count > 100_000) _senders.Clear();
         return number;
     }
 
@@ -270,8 +278,6 @@ internal sealed class LiteDbBatchWriter : IBatchWriter, IDisposable
 
     private long LastSenderPosition(int archive, int sender)
     {
-        if (_nextSenderPosition.Count > 100_000)
-            _nextSenderPosition.Clear();
         using var reader = _engine.Query(Messages, new Query
         {
             Where = { BsonExpression.Create("w BETWEEN @0 AND @1", LiteDbKeys.Sender(archive, sender, 0), LiteDbKeys.Sender(archive, sender, LiteDbKeys.MaxPosition)) },
