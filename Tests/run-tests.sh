@@ -3,10 +3,11 @@
 # ejabberd processes started on loopback, driven by a C# test client and python3-slixmpp.
 #
 #   bash Tests/run-tests.sh            # all tests
-#   bash Tests/run-tests.sh --unit     # unit tests only (no servers needed)
+#   bash Tests/run-tests.sh --unit     # unit tests only (no XMPP servers; the archive tests start their own PostgreSQL)
 #
-# Installs what the tests need from Debian's packages when missing (Prosody, ejabberd,
-# lua-unbound, python3-slixmpp), without starting them as system services. Ends with one line
+# Installs what the tests need from Debian's packages when missing (PostgreSQL, which the unit
+# tests' archive contract runs against; Prosody, ejabberd, lua-unbound, python3-slixmpp), without
+# starting them as system services: the tests start their own servers. Ends with one line
 # "N passed, N failed" read from the test results.
 set -euo pipefail
 
@@ -16,6 +17,13 @@ say() { printf '[run-tests] %s\n' "$*"; }
 
 # shellcheck source=samples/apt-install.sh
 . "$repo/samples/apt-install.sh"
+
+# The archive tests start their own PostgreSQL (initdb in a temporary directory, a free port).
+install_unit_packages() {
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return
+  say "installing postgresql from Debian's packages"
+  apt_install postgresql
+}
 
 install_packages() {
   local missing=()
@@ -32,6 +40,7 @@ install_packages() {
 }
 
 projects=("$repo/Tests/Unit/Unit.csproj" "$repo/Tests/Integration/Integration.csproj")
+install_unit_packages
 if [ "${1:-}" = "--unit" ]; then
   projects=("$repo/Tests/Unit/Unit.csproj")
 else

@@ -6,7 +6,8 @@
 #
 # Settings (environment): C2S_PORT (5222), COMPONENT_PORT (5347), STATE_DIR (.local/demo).
 # Data (the programs' archives, Prosody's accounts, the generated secret) stays in STATE_DIR
-# between runs.
+# between runs. The programs use the default archive engine; an archive.db written by an earlier
+# run stays in use even if the default changes (see README, Storage).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

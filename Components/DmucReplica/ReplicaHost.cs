@@ -8,7 +8,7 @@ using XmppGroupChat.Hosting;
 namespace XmppGroupChat.DmucReplica;
 
 /// <summary>
-/// The replica's state for the life of the process: the archive (Storage:Path/archive.db, holding
+/// The replica's state for the life of the process: the archive (Storage:Engine, under Storage:Path by default; holding
 /// the replicated rooms and their history), the rooms restored from it, and the keepalive loop.
 /// Restored rooms register again with their primaries on the loop's first tick.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class ReplicaHost(StorageSettings storage, Microsoft.Extensions.Co
 {
     private readonly ILogger _logger = loggers.CreateLogger("XmppGroupChat.Dmuc");
     private readonly TaskCompletionSource<Keepalive> _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SqliteArchive? _archive;
+    private IArchiveStore? _archive;
     private ReplicaService? _service;
     private readonly ReplicaRooms _rooms = new();
     private byte[] _sessionKey = [];
@@ -25,7 +25,7 @@ public sealed class ReplicaHost(StorageSettings storage, Microsoft.Extensions.Co
     /// <summary>Opens the archive and restores the rooms it holds, before the link connects.</summary>
     public async Task OpenAsync(CancellationToken ct)
     {
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(storage.Path, "archive.db"), loggers.CreateLogger<SqliteArchive>(), ct);
+        _archive = await storage.OpenArchiveAsync(loggers, ct);
         _sessionKey = ReplicaAddress.LoadOrCreateKey(Path.Combine(storage.Path, "session-id.key"));
         var domain = ComponentSettings.Read(config).Domain;
         var restored = await new ReplicaStore(_archive, _archive).LoadAsync(Addresses(XmppGroupChat.Xmpp.Jid.Parse(domain)), ct);

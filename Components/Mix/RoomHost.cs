@@ -14,9 +14,9 @@ namespace XmppGroupChat.Mix;
 /// </summary>
 public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : BackgroundService, IAsyncDisposable
 {
-    private SqliteArchive? _archive;
+    private IArchiveStore? _archive;
 
-    public SqliteArchive Archive => _archive ?? throw new InvalidOperationException("the room host is not started");
+    public IArchiveStore Archive => _archive ?? throw new InvalidOperationException("the room host is not started");
     public RoomRegistry Rooms { get; private set; } = null!;
     public XmppGroupChat.Mix.Mix.Invitations Invitations { get; private set; } = null!;
 
@@ -30,7 +30,7 @@ public sealed class RoomHost(StorageSettings storage, ILoggerFactory loggers) : 
 
     public async Task OpenAsync(CancellationToken ct)
     {
-        _archive = await SqliteArchive.OpenAsync(Path.Combine(storage.Path, "archive.db"), loggers.CreateLogger<SqliteArchive>());
+        _archive = await storage.OpenArchiveAsync(loggers, ct);
         Rooms = new RoomRegistry(_archive, loggers.CreateLogger<RoomRegistry>());
         Invitations = XmppGroupChat.Mix.Mix.Invitations.LoadOrCreate(Path.Combine(storage.Path, "invitation.key"));
         OccupantIdKey = XmppGroupChat.Mix.Mix.Invitations.LoadOrCreateKey(Path.Combine(storage.Path, "occupant-id.key"));

@@ -22,4 +22,22 @@ internal static partial class ArchiveLog
 
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Archive {Path}: deleted {Count} message(s) of {Archive}")]
     public static partial void ArchiveDeleted(ILogger logger, string path, string archive, int count);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Critical, Message = "Archive {Location} cannot be opened: {Reason}")]
+    public static partial void CannotOpen(ILogger logger, string location, string reason);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Critical, Message = "PostgreSQL refused Storage:ConnectionString ({Location}): {Reason}. Check the host, port, database, user and password in it")]
+    public static partial void ConnectionRefused(ILogger logger, string location, string reason);
+
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Warning, Message = "PostgreSQL at {Location} is unreachable ({Reason}); trying again in {Delay}")]
+    public static partial void Unreachable(ILogger logger, string location, string reason, TimeSpan delay);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Information, Message = "PostgreSQL at {Location} is reachable again")]
+    public static partial void Reconnected(ILogger logger, string location);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Error, Message = "PostgreSQL at {Location} went away ({Reason}): writes are refused to their senders until it is back")]
+    public static partial void WentAway(ILogger logger, string location, string reason);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Storage:Engine is not set and {Path} holds the SQLite archive of an earlier version: it stays in use. Set Storage:Engine=sqlite to keep it, or copy it to {Default} with migrate-archive (see README)")]
+    public static partial void KeptSqlite(ILogger logger, string path, ArchiveEngine @default);
 }

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
 using XmppGroupChat.Xmpp;
@@ -9,7 +8,7 @@ using XmppGroupChat.Xmpp;
 namespace XmppGroupChat.Benchmarks;
 
 /// <summary>
-/// Appends per second into <see cref="SqliteArchive"/> (WAL, group commit). <c>Concurrent</c> starts
+/// Appends per second into each archive engine (group commit; <see cref="ArchiveBenchEngines"/>). <c>Concurrent</c> starts
 /// 20,000 appends at once (8 rooms) and awaits them all, as a busy service would; <c>OneAtATime</c>
 /// awaits each append before the next, so every append is its own commit (what group commit saves).
 /// Results are per append (OperationsPerInvoke); appends/s = 1 / mean. The file grows across
@@ -32,12 +31,14 @@ public class ArchiveAppendBenchmarks
             .WithToolchain(InProcessEmitToolchain.Instance));
     }
 
-    /// <summary>false: synchronous=NORMAL (survives kill -9, the default); true: FULL (fsync per batch, survives power loss).</summary>
-    [Params(false, true)]
-    public bool SurvivePowerLoss { get; set; }
+    /// <summary>The engine and durability (see <see cref="ArchiveBenchEngines"/>): -fsync survives power loss, the others kill -9.</summary>
+    [ParamsSource(nameof(Storages))]
+    public string Storage { get; set; } = "";
+
+    public static IEnumerable<string> Storages => ArchiveBenchEngines.Storages;
 
     private string _directory = "";
-    private SqliteArchive _archive = null!;
+    private IArchiveStore _archive = null!;
     private MessageDraft[] _drafts = [];
     private readonly Task<ArchivedMessage>[] _tasks = new Task<ArchivedMessage>[Concurrent];
 
@@ -45,8 +46,8 @@ public class ArchiveAppendBenchmarks
     public void Setup()
     {
         _directory = Path.Combine(Path.GetTempPath(), "archive-bench-" + Guid.NewGuid().ToString("N"));
-        _archive = SqliteArchive.OpenAsync(Path.Combine(_directory, "archive.db"), NullLogger.Instance,
-            new SqliteArchiveOptions { SurvivePowerLoss = SurvivePowerLoss }).GetAwaiter().GetResult();
+        Directory.CreateDirectory(_directory);
+        _archive = ArchiveBenchEngines.Open(Storage, ArchiveBenchEngines.NewTarget(Storage, _directory));
         _drafts = ArchiveMessages.Build(Concurrent, "room@mix.localhost");
         var bytes = _drafts.Sum(d => (long)StanzaSerializer.ToUtf8(d.Stanza, Ns.Component).Length);
         Console.WriteLine($"// {Concurrent} drafts, {(double)bytes / Concurrent:F1} bytes/stanza stored");

@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Benchmarks;
 
 /// <summary>
-/// A 1,000,000-message archive for <see cref="MamQueryBenchmarks"/>, built once per process (every
-/// benchmark case of the class reuses it) through the public AppendAsync with thousands of appends
+/// A 1,000,000-message archive per engine for <see cref="MamQueryBenchmarks"/> and
+/// <see cref="ArchiveOpenBenchmarks"/>, built once per process and engine (every benchmark case reuses it) through the public AppendAsync with thousands of appends
 /// in flight, and deleted when the process exits. Every tenth append goes to another room, so the
 /// room's rows are not contiguous in the table, as in a real multi-room service.
 /// </summary>
@@ -16,26 +15,35 @@ public static class MamArchiveFile
     public const int Messages = 1_000_000;
     public const string Sender = "user7@example.org";
 
-    public sealed record Built(string Path, string MidId, string SenderMidId, DateTimeOffset MidStamp, TimeSpan BuildTime, long Bytes);
+    public sealed record Built(string Storage, string Target, string MidId, string SenderMidId, DateTimeOffset MidStamp, TimeSpan BuildTime, long Bytes);
 
-    private static readonly Lazy<Built> Instance = new(Build);
+    private static readonly Dictionary<string, Built> Instances = [];
 
-    public static Built Get() => Instance.Value;
+    public static Built Get(string storage)
+    {
+        lock (Instances)
+        {
+            if (!Instances.TryGetValue(storage, out var built))
+                Instances.Add(storage, built = Build(storage));
+            return built;
+        }
+    }
 
-    private static Built Build()
+    private static Built Build(string storage)
     {
         var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mam-bench-" + Guid.NewGuid().ToString("N"));
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
         };
-        var path = System.IO.Path.Combine(directory, "archive.db");
+        Directory.CreateDirectory(directory);
+        var target = ArchiveBenchEngines.NewTarget(storage, directory);
         var drafts = ArchiveMessages.Build(20_000, Room);
         var clock = Stopwatch.StartNew();
         string? midId = null, senderMidId = null;
         var midStamp = default(DateTimeOffset);
 
-        var archive = SqliteArchive.OpenAsync(path, NullLogger.Instance).GetAwaiter().GetResult();
+        var archive = ArchiveBenchEngines.Open(storage, target);
         try
         {
             const int window = 8192;
@@ -70,9 +78,10 @@ public static class MamArchiveFile
             archive.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
         clock.Stop();
-        var bytes = new FileInfo(path).Length;
-        Console.WriteLine($"// built {Messages:N0}-message archive (+{Messages / 9:N0} in another room) in {clock.Elapsed.TotalSeconds:F1} s, {bytes / 1e6:F0} MB");
-        return new Built(path, midId!, senderMidId!, midStamp, clock.Elapsed, bytes);
+        var bytes = ArchiveBenchEngines.Size(storage, target);
+        Console.WriteLine($"// {storage}: built {Messages:N0}-message archive (+{Messages / 9:N0} in another room) in {clock.Elapsed.TotalSeconds:F1} s, " +
+                          $"{bytes / 1e6:F0} MB on disk ({bytes / 1e6 * 1e6 / (Messages + Messages / 9):F0} MB per million messages)");
+        return new Built(storage, target, midId!, senderMidId!, midStamp, clock.Elapsed, bytes);
 
         void Settle((int Index, Task<ArchivedMessage> Task) entry)
         {

@@ -1,13 +1,12 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Archive;
 
 namespace XmppGroupChat.Benchmarks;
 
 /// <summary>
-/// One MAM page of 50 from a room with 1,000,000 archived messages (<see cref="MamArchiveFile"/>),
+/// One MAM page of 50 from a room with 1,000,000 archived messages (<see cref="MamArchiveFile"/>), per engine,
 /// including the count, first index and parsing the 50 stanzas into XElements: everything a MAM
 /// handler needs before it writes the results. The file is warm in the OS cache (it is queried in
 /// setup), as the pages of a busy room would be.
@@ -25,14 +24,19 @@ public class MamQueryBenchmarks
             .WithToolchain(InProcessEmitToolchain.Instance));
     }
 
-    private SqliteArchive _archive = null!;
+    [ParamsSource(nameof(Storages))]
+    public string Storage { get; set; } = "";
+
+    public static IEnumerable<string> Storages => ArchiveBenchEngines.Engines;
+
+    private IArchiveStore _archive = null!;
     private MamArchiveFile.Built _file = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _file = MamArchiveFile.Get();
-        _archive = SqliteArchive.OpenAsync(_file.Path, NullLogger.Instance).GetAwaiter().GetResult();
+        _file = MamArchiveFile.Get(Storage);
+        _archive = ArchiveBenchEngines.Open(Storage, _file.Target);
         Describe("AfterMidArchive", AfterMidArchive().GetAwaiter().GetResult());
         Describe("LastPage", LastPage().GetAwaiter().GetResult());
         Describe("WithSenderAfterMidArchive", WithSenderAfterMidArchive().GetAwaiter().GetResult());
@@ -40,11 +44,11 @@ public class MamQueryBenchmarks
         Describe("TimeRangeFirstPage", TimeRangeFirstPage().GetAwaiter().GetResult());
     }
 
-    private static void Describe(string name, ArchivePage page)
+    private void Describe(string name, ArchivePage page)
     {
         if (page.Messages.Count != PageSize)
             throw new InvalidOperationException($"{name}: {page.Messages.Count} messages, expected {PageSize}");
-        Console.WriteLine($"// {name}: {page.Messages.Count} messages, count {page.Count:N0}, first index {page.FirstIndex:N0}, complete {page.Complete}");
+        Console.WriteLine($"// {Storage} {name}: {page.Messages.Count} messages, count {page.Count:N0}, first index {page.FirstIndex:N0}, complete {page.Complete}");
     }
 
     [GlobalCleanup]
