@@ -181,3 +181,38 @@ public sealed class StanzaRouter(ILogger logger)
         or StanzaErrorCondition.JidMalformed or StanzaErrorCondition.Forbidden or StanzaErrorCondition.NotAuthorized
         or StanzaErrorCondition.NotAllowed or StanzaErrorCondition.PolicyViolation or StanzaErrorCondition.InternalServerError;
 }
+
+/// <summary>Discovery and ping on a <see cref="StanzaRouter"/>, for the programs still wired through one.</summary>
+public static class StanzaRouterServices
+{
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Services.ServiceDiscovery.InfoProvider info, Services.ServiceDiscovery.ItemsProvider items)
+    {
+        router.OnIqGet(Ns.DiscoInfo + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = info(iq.GetTo()!, node, iq.GetFrom()!) ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        router.OnIqGet(Ns.DiscoItems + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = items(iq.GetTo()!, node, iq.GetFrom()!) ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        return router;
+    }
+
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Jid domain, DiscoInfo serviceInfo) =>
+        router.AddServiceDiscovery((jid, node, _) => jid.Equals(domain) && node is null ? serviceInfo : null,
+            (jid, node, _) => jid.Equals(domain) && node is null ? new DiscoItems() : null);
+
+    public static StanzaRouter AddPing(this StanzaRouter router, Func<Jid, bool> exists)
+    {
+        router.OnIqGet(Ns.Ping + "ping", (iq, _) =>
+        {
+            if (!exists(iq.GetTo()!)) throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(null);
+        });
+        return router;
+    }
+}

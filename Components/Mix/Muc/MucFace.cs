@@ -14,7 +14,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// for its history (XEP-0282). Online MIX participants show as occupants; a destroyed room tells
 /// every occupant why; the banned are taken out with 301.
 /// </summary>
-public sealed class MucFace(MucService muc, ParticipantsAsOccupants participants) : IRoomFace
+public sealed class MucFace(IMucAddressing muc, ParticipantsAsOccupants participants) : IRoomFace
 {
     public Face Kind => Face.Muc;
 
@@ -32,7 +32,7 @@ public sealed class MucFace(MucService muc, ParticipantsAsOccupants participants
     }
 
     /// <summary>How an archived message looks to an occupant: from room/nick, the sender's id kept, the archive id as stanza-id.</summary>
-    public static XElement ForOccupants(MucService muc, Room room, ArchivedMessage archived, bool seesJids)
+    public static XElement ForOccupants(IMucAddressing muc, Room room, ArchivedMessage archived, bool seesJids)
     {
         var m = new XElement(archived.Stanza);
         // The nick the message was sent under, never the sender's current one: after a nick change or

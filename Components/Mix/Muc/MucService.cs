@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
@@ -21,31 +19,30 @@ public sealed class MucService(
     RoomRegistry rooms,
     RoomConversation conversation,
     RoomFeatures features,
-    IStanzaSender sender,
+    MucAddresses addresses,
     MixSettings settings,
-    byte[] occupantIdKey,
     RelayTrust relays,
-    ILogger logger)
+    ILogger logger) : IMucAddressing
 {
     public static readonly XNamespace OccupantIdNs = "urn:xmpp:occupant-id:0";
 
     public RoomRegistry Rooms => rooms;
     public RoomConversation Conversation => conversation;
     public RoomFeatures Features => features;
-    public IStanzaSender Sender => sender;
+    public IStanzaSender Sender => addresses.Sender;
     public MixSettings Settings => settings;
     public ILogger Logger => logger;
 
     /// <summary>The mirrors and replicas whose word about their users this room host takes (FMUC, DMUC2).</summary>
     public RelayTrust Relays => relays;
 
-    public Jid Domain => sender.Domain;
+    public Jid Domain => addresses.Domain;
 
-    /// <summary>The room's address on this face.</summary>
-    public Jid RoomJid(Room room) => Jid.Create(room.Jid.Local, Domain.Domain);
+    public Jid RoomJid(Room room) => addresses.RoomJid(room);
 
-    /// <summary>A room's occupant address on this face.</summary>
-    public string OccupantJid(Room room, string nick) => $"{room.Jid.Local}@{Domain.Domain}/{nick}";
+    public string OccupantJid(Room room, string nick) => addresses.OccupantJid(room, nick);
+
+    public string OccupantId(Room room, Jid user) => addresses.OccupantId(room, user);
 
     /// <summary>The room a stanza is addressed to on this face, or null.</summary>
     public Room? FindRoom(XElement stanza) => stanza.GetTo() is { Local: { } local } ? rooms.Find(local) is { Removed: false } room ? room : null : null;
@@ -55,13 +52,6 @@ public sealed class MucService(
 
     /// <summary>The address a room created on this face gets: rooms are keyed by their MIX address.</summary>
     public Jid NewRoomJid(string local) => Jid.Create(local, rooms.MixDomain.Domain);
-
-    /// <summary>XEP-0421 occupant id: a keyed hash of room and real JID, stable across nick changes and restarts.</summary>
-    public string OccupantId(Room room, Jid user)
-    {
-        var mac = HMACSHA256.HashData(occupantIdKey, Encoding.UTF8.GetBytes($"{room.Jid.Bare}\n{user.Bare}"));
-        return Convert.ToBase64String(mac, 0, 15).Replace('+', '-').Replace('/', '_');
-    }
 
     /// <summary>Who is really behind an address: a relay's proxy session stands for the user it vouched for.</summary>
     public static Jid RealJidOf(Room room, Jid from) => room.FindOccupantBySession(from)?.RealJidOf(from) ?? from;
@@ -74,7 +64,7 @@ public sealed class MucService(
     public ValueTask SendAsync(XElement stanza, Jid to, CancellationToken ct)
     {
         var deliveries = new Deliveries();
-        deliveries.Add(sender, stanza, to);
+        deliveries.Add(addresses.Sender, stanza, to);
         return deliveries.SendAsync(ct);
     }
 }

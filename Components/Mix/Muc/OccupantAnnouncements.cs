@@ -12,7 +12,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// </summary>
 public static class OccupantAnnouncements
 {
-    public static void Add(MucService muc, Room room, Occupant o, int? code, string? reason, bool removed, string? actorNick, Deliveries deliveries)
+    public static void Add(IMucAddressing muc, Room room, Occupant o, int? code, string? reason, bool removed, string? actorNick, Deliveries deliveries)
     {
         var extra = reason is null ? null : new XElement(Ns.MucUser + "reason", reason);
         XElement ByActor(XElement p)

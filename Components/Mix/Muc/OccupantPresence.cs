@@ -12,7 +12,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// </summary>
 public static class OccupantPresence
 {
-    public static XElement Build(MucService muc, Room room, Occupant o, XElement? payload, bool withJid,
+    public static XElement Build(IMucAddressing muc, Room room, Occupant o, XElement? payload, bool withJid,
         string? type = null, IEnumerable<int>? codes = null, string? newNick = null, Jid? session = null, XElement? extra = null)
     {
         var item = new XElement(Ns.MucUser + "item",

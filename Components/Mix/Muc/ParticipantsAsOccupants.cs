@@ -12,7 +12,7 @@ namespace XmppGroupChat.Mix.Muc;
 /// its nick, and disappears when it goes offline or leaves. A user who is a MUC occupant too shows
 /// once, as that occupant.
 /// </summary>
-public sealed class ParticipantsAsOccupants(MucService muc)
+public sealed class ParticipantsAsOccupants(IMucAddressing muc)
 {
     /// <summary>The pseudo-occupant a participant appears as, for presence building.</summary>
     public Occupant AsOccupant(Room room, Participant p, string nick) =>

@@ -19,12 +19,12 @@ public sealed class DmucPrimaryTests
     private const string Troy = "troy@far/screwdriver";
     private const string Wiz = "squit@far/jupiter";
     private static readonly DmucSettings Settings = new([new TrustedReplica("dmuc-replica.far", "far")], TimeSpan.FromSeconds(30), MarkSplitUsersAway: true);
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _h = await MixHarness.StartAsync(dmuc: Settings);
+        _h = await RoomHostHarness.StartAsync(dmuc: Settings);
         await _h.SendAsync($"<presence from='owner@test/a' to='{Room}/boss'><x xmlns='{MucNs}'/></presence>");
         await _h.WaitForAsync(e => To(e, "owner@test/a") && e.Element(Ns.Component + "subject") != null);
         await _h.IqAsync($"<iq type='set' id='cfg' from='owner@test/a' to='{Room}'><query xmlns='http://jabber.org/protocol/muc#owner'>" +

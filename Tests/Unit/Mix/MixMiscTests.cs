@@ -14,12 +14,12 @@ public sealed class MixMiscTests
     private static readonly XNamespace MiscNs = Misc;
     private static readonly XNamespace Forward = "urn:xmpp:forward:0";
     private static readonly XNamespace MessageRetract = "urn:xmpp:message-retract:1";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         var created = await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
         Assert.That(created.GetStanzaType(), Is.EqualTo("result"), created.ToString());
     }

@@ -10,10 +10,10 @@ public sealed class MucFaceTests
     private const string Core = "urn:xmpp:mix:core:1";
     private const string MucNs = "http://jabber.org/protocol/muc";
     private static readonly XNamespace OccupantId = "urn:xmpp:occupant-id:0";
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     [SetUp]
-    public async Task SetUp() => _h = await MixHarness.StartAsync();
+    public async Task SetUp() => _h = await RoomHostHarness.StartAsync();
 
     [TearDown]
     public async Task TearDown() => await _h.DisposeAsync();

@@ -14,7 +14,7 @@ public sealed class RelaySeamTests
 {
     private const string MucNs = "http://jabber.org/protocol/muc";
     private const string Replica = @"coven\40muc.test@replica.far";
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     /// <summary>Trusts any dmuc-marked join from replica.far (the real trust rules are the DMUC primary's).</summary>
     private sealed class AnyReplica : IRelayVouching
@@ -28,7 +28,7 @@ public sealed class RelaySeamTests
     [SetUp]
     public async Task SetUp()
     {
-        _h = await MixHarness.StartAsync();
+        _h = await RoomHostHarness.StartAsync();
         _h.Muc.Relays.Add(new AnyReplica());
         await _h.SendAsync($"<presence from='owner@test/a' to='coven@muc.test/boss'><x xmlns='{MucNs}'/></presence>");
         await _h.WaitForAsync(e => (string?)e.Attribute("to") == "owner@test/a" && e.Element(Ns.Component + "subject") != null);
