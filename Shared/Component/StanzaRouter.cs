@@ -14,7 +14,10 @@ public delegate ValueTask StanzaHandler(XElement stanza, CancellationToken cance
 /// Routes inbound stanzas to handlers by kind, IQ type and payload name. Owns the protocol
 /// defaults every entity needs: an IQ nobody handles gets service-unavailable, a message nobody
 /// handles is bounced, a handler's failure becomes a stanza error, and a result or error is
-/// never answered with an error.
+/// never answered with an error. Two refusals come before any handler: a stanza the reader
+/// skipped for breaking a per-stanza limit gets policy-violation, whatever its kind (one generic
+/// answer, so no handler ever sees a stand-in), and an IQ get or set without an id gets
+/// bad-request, so no handler can be asked to build a result that could not be matched.
 /// </summary>
 public sealed class StanzaRouter(ILogger logger)
 {
@@ -80,6 +83,22 @@ public sealed class StanzaRouter(ILogger logger)
             if (!isError && !stanza.IsResponse())
                 await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.JidMalformed, "malformed 'to' address"),
                     fromDomain: true, cancellationToken);
+            return;
+        }
+
+        if (SkippedStanza.ReasonFor(stanza) is { } skipped)
+        {
+            var error = StanzaError.Of(StanzaErrorCondition.PolicyViolation, skipped);
+            if (isError || stanza.IsResponse())
+                Log.Rejected(logger, sender.Domain.ToString(), kindName, (string?)stanza.Attribute("from"), error.Condition.ToXmlName(), skipped);
+            else
+                await RejectAsync(stanza, sender, error, false, cancellationToken);
+            return;
+        }
+        if (stanza.IsRequest() && stanza.GetId() is null)
+        {
+            await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.BadRequest, "an IQ get or set must carry an id"),
+                false, cancellationToken);
             return;
         }
 
