@@ -91,6 +91,21 @@ public sealed class StanzaRouterTests
         Assert.That(handled, Is.Zero);
     }
 
+    [Test]
+    public async Task A_skipped_iq_response_reaches_a_relay_as_a_policy_violation_error_from_its_sender()
+    {
+        var relayed = new List<XElement>();
+        _router.OnIq((iq, _) => { relayed.Add(iq); return ValueTask.CompletedTask; }, iq => iq.IsResponse());
+        var standIn = SkippedStanza.StandIn(Ns.Component + "iq", "room@muc.remote", "room@mix.test/s1", "r1", "result", "stanza larger than 524288 bytes");
+        await _router.DispatchAsync(standIn, _sender.Object, CancellationToken.None);
+        XmlAssert.AreEqual(
+            "<iq xmlns='jabber:component:accept' type='error' id='r1' from='room@muc.remote' to='room@mix.test/s1'>" +
+            "<error type='modify'><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" +
+            "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than 524288 bytes</text></error></iq>",
+            relayed.Single());
+        Assert.That(_sent, Is.Empty, "and nothing is answered to the response's sender");
+    }
+
     [TestCase("message", "error")]
     [TestCase("iq", "result")]
     [TestCase("iq", "error")]
