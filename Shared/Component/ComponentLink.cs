@@ -38,6 +38,8 @@ public sealed class ComponentLink : IStanzaSender
     private readonly List<Outbound> _unsent = new();
     private TaskCompletionSource _connected = NewSignal();
     private long _lastWriteTimestamp;
+    // Failed connection attempts since the last successful handshake (what the log counts).
+    private int _failedAttempts;
 
     private readonly LinkGroup? _group;
 
@@ -69,10 +71,16 @@ public sealed class ComponentLink : IStanzaSender
             UseJitter = true,
             Delay = options.ReconnectBaseDelay,
             MaxDelay = options.ReconnectMaxDelay,
+            // Polly's own attempt number keeps growing while sessions die young, which is what
+            // backs off a flapping server; the log counts only the failed connections since the last
+            // handshake, and says so when it was a session, not a connection, that was lost.
             OnRetry = args =>
             {
-                Log.Reconnecting(_logger, options.Domain, options.Host, options.Port,
-                    Describe(args.Outcome.Exception), args.AttemptNumber + 1, args.RetryDelay.TotalSeconds);
+                if (args.Outcome.Exception is SessionLostException)
+                    Log.ReconnectingAfterLoss(_logger, options.Domain, args.RetryDelay.TotalSeconds);
+                else
+                    Log.Reconnecting(_logger, options.Domain, options.Host, options.Port,
+                        Describe(args.Outcome.Exception), ++_failedAttempts, args.RetryDelay.TotalSeconds);
                 return default;
             },
         }).Build();
@@ -96,8 +104,10 @@ public sealed class ComponentLink : IStanzaSender
 
     /// <summary>
     /// Keeps the link up until <paramref name="stoppingToken"/> fires, then flushes the queue and
-    /// closes the stream. Throws <see cref="ComponentConfigurationException"/> when the server says
-    /// the secret or domain is wrong: retrying cannot fix that.
+    /// closes the stream. Throws <see cref="ComponentConfigurationException"/> when the server
+    /// refuses the handshake because the secret or domain is wrong: retrying cannot fix that. A
+    /// stream error after a successful handshake, whatever its condition, is a lost session and is
+    /// reconnected: the next handshake tells whether the configuration is at fault.
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
@@ -126,9 +136,10 @@ public sealed class ComponentLink : IStanzaSender
     {
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await using var net = await ConnectAsync(socket, stop);
-        using var reader = new XmppStreamReader(net, _options.MaxStanzaBytes, _options.MaxStanzaDepth);
+        using var reader = new XmppStreamReader(net, _options.Limits);
         await HandshakeAsync(socket, net, reader, stop);
 
+        _failedAttempts = 0;
         var started = Stopwatch.GetTimestamp();
         IsConnected = true;
         _connected.TrySetResult();
@@ -141,8 +152,17 @@ public sealed class ComponentLink : IStanzaSender
         var readLoop = ReadLoopAsync(reader, net, session.Token);
         var writeLoop = WriteLoopAsync(net, stop, session.Token);
         var first = await Task.WhenAny(readLoop, writeLoop);
-        if (first == readLoop) session.Cancel(); // the writer may be waiting for work that will never be sent
-        if (first == writeLoop && writeLoop.IsCompletedSuccessfully)
+        if (first == readLoop)
+        {
+            session.Cancel(); // the writer may be waiting for work that will never be sent
+            if (readLoop.IsCompletedSuccessfully)
+            {
+                // The server closed the stream in order: once the writer has stopped, close ours too.
+                await Task.WhenAny(writeLoop, Task.Delay(_options.ShutdownTimeout, CancellationToken.None));
+                await CloseStreamAsync(net, null, null);
+            }
+        }
+        else if (writeLoop.IsCompletedSuccessfully)
         {
             // Orderly shutdown: our </stream:stream> is out; give the server a moment to close its side.
             await Task.WhenAny(readLoop, Task.Delay(_options.ShutdownTimeout, CancellationToken.None));
@@ -151,21 +171,24 @@ public sealed class ComponentLink : IStanzaSender
         _connected = NewSignal();
         session.Cancel();
         socket.Close(); // unblocks the parser, which cannot be cancelled otherwise
-        var failure = await Outcome(readLoop) ?? await Outcome(writeLoop);
+        var readFailure = await Outcome(readLoop);
+        var writeFailure = await Outcome(writeLoop);
+        // The loop that ended first says why; the other one only stopped because of it.
+        var failure = first == readLoop ? readFailure : writeFailure ?? readFailure;
 
         if (stop.IsCancellationRequested && failure is null or OperationCanceledException or IOException or ObjectDisposedException)
         {
             Log.Closed(_logger, _options.Domain);
             return;
         }
-        if (failure is StreamErrorReceivedException { } se && StreamErrorCondition.IsConfigurationError(se.Condition))
-            throw new ComponentConfigurationException(se.Message);
 
-        var reason = failure is null ? "server closed the stream" : Describe(failure);
+        var reason = failure is null ? "the server closed the stream" : Describe(failure);
         Log.Disconnected(_logger, _options.Domain, reason);
-        // A session that lasted resets the backoff; one that dies at once is retried with backoff.
+        // A session that lasted reconnects at once with a fresh backoff; one that dies young is
+        // retried with the growing backoff, so a server that drops every session is not hammered.
         if (Stopwatch.GetElapsedTime(started) < StableSession)
-            throw new IOException(reason, failure);
+            throw new SessionLostException(reason, failure);
+        Log.ReconnectingAfterLoss(_logger, _options.Domain, 0);
     }
 
     private async Task<Stream> ConnectAsync(Socket socket, CancellationToken stop)
@@ -223,7 +246,7 @@ public sealed class ComponentLink : IStanzaSender
         catch (StreamViolationException ex)
         {
             Log.StreamViolation(_logger, _options.Domain, ex.Condition, ex.Message);
-            await CloseWithErrorAsync(net, ex.Condition, ex.Message);
+            await CloseStreamAsync(net, ex.Condition, ex.Message);
             throw;
         }
         catch (Exception ex) when (timeout.IsCancellationRequested && !stop.IsCancellationRequested
@@ -255,7 +278,7 @@ public sealed class ComponentLink : IStanzaSender
                     var (condition, text) = StreamErrorCondition.Parse(element);
                     throw new StreamErrorReceivedException(condition, text);
                 }
-                if (element.GetKind() == StanzaKind.Iq && element.IsResponse() && _iqs.TryComplete(element))
+                if (TryCompleteRequest(element))
                     continue;
                 if (_group != null && await _group.TryRedirectAsync(this, element, _logger, session))
                     continue;
@@ -265,15 +288,29 @@ public sealed class ComponentLink : IStanzaSender
         catch (StreamViolationException ex)
         {
             Log.StreamViolation(_logger, _options.Domain, ex.Condition, ex.Message);
-            await CloseWithErrorAsync(net, ex.Condition, ex.Message);
+            await CloseStreamAsync(net, ex.Condition, ex.Message);
             throw;
         }
     }
 
-    private async Task CloseWithErrorAsync(Stream net, string condition, string text)
+    /// <summary>Hands an IQ response to the request waiting for it; a response too large to take fails that request.</summary>
+    private bool TryCompleteRequest(XElement element)
+    {
+        if (element.GetKind() != StanzaKind.Iq || !element.IsResponse()) return false;
+        if (SkippedStanza.ReasonFor(element) is not { } reason) return _iqs.TryComplete(element);
+        if (!_iqs.TryFail(element, new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.PolicyViolation, reason))))
+            return false;
+        Log.Rejected(_logger, _options.Domain, element.Name.LocalName, (string?)element.Attribute("from"),
+            StanzaErrorCondition.PolicyViolation.ToXmlName(), reason);
+        return true;
+    }
+
+    /// <summary>Writes our &lt;/stream:stream&gt;, after a stream error when <paramref name="condition"/> is set.</summary>
+    private async Task CloseStreamAsync(Stream net, string? condition, string? text)
     {
         var bytes = new ArrayBufferWriter<byte>(256);
-        StanzaSerializer.Write(StreamErrorCondition.Build(condition, text), Ns.Component, bytes);
+        if (condition is not null)
+            StanzaSerializer.Write(StreamErrorCondition.Build(condition, text), Ns.Component, bytes);
         StanzaSerializer.Raw(bytes, "</stream:stream>");
         if (!await _socketWrite.WaitAsync(TimeSpan.FromSeconds(1))) return;
         try
@@ -375,8 +412,21 @@ public sealed class ComponentLink : IStanzaSender
     /// <summary>Takes a stanza for this link's domain that arrived on another link of the process.</summary>
     internal async ValueTask AcceptAsync(XElement stanza, CancellationToken ct)
     {
-        if (stanza.GetKind() == StanzaKind.Iq && stanza.IsResponse() && _iqs.TryComplete(stanza)) return;
+        if (TryCompleteRequest(stanza)) return;
         await _inbound.Writer.WriteAsync(stanza, ct);
+    }
+
+    /// <summary>
+    /// Queues an answer from <paramref name="routedDomain"/>, a domain the server routes over this
+    /// connection though no link of the process owns it. ejabberd authorises a connection for every
+    /// host of its listener, so such a 'from' is accepted; Prosody never routes a foreign domain here.
+    /// </summary>
+    internal ValueTask SendFromRoutedDomainAsync(XElement stanza, string routedDomain, CancellationToken ct)
+    {
+        var from = (string?)stanza.Attribute("from");
+        if (from is null || !IsInDomain(from, routedDomain))
+            throw new ArgumentException($"an answer for {routedDomain} must have a 'from' in that domain (got '{from}')");
+        return _outbound.Writer.WriteAsync(new Outbound(stanza, default), ct);
     }
 
     private async Task DispatchLoopAsync(CancellationToken stop)
@@ -440,4 +490,6 @@ public sealed class ComponentLink : IStanzaSender
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>An authenticated session ended soon after it began: reconnected with the growing backoff.</summary>
+    private sealed class SessionLostException(string reason, Exception? inner) : IOException(reason, inner);
 }

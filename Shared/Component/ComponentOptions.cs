@@ -16,10 +16,8 @@ public sealed record ComponentOptions
     /// <summary>The shared secret. Never logged: see <see cref="PrintMembers"/>.</summary>
     public string Secret { get; init; } = "";
 
-    /// <summary>Largest stanza accepted from the server before the stream is closed with policy-violation.</summary>
-    public int MaxStanzaBytes { get; init; } = 512 * 1024;
-    /// <summary>Deepest element nesting accepted inside one stanza.</summary>
-    public int MaxStanzaDepth { get; init; } = 32;
+    /// <summary>What the link takes from the server: per-stanza limits (a stanza error) and stream limits (a stream error).</summary>
+    public StanzaLimits Limits { get; init; } = new();
     /// <summary>Outbound queue bound: producers wait when it is full, nothing is dropped.</summary>
     public int SendQueueCapacity { get; init; } = 8192;
     /// <summary>Inbound queue bound between the read loop and the dispatcher.</summary>
@@ -44,8 +42,13 @@ public sealed record ComponentOptions
         if (!Xmpp.Jid.TryParse(Domain, out var d) || !d.IsDomain)
             throw new ComponentConfigurationException($"Component:Domain '{Domain}' is not a domain name.");
         if (string.IsNullOrEmpty(Secret)) throw new ComponentConfigurationException($"No secret is set for {Domain}: set Component:Secret (environment variable Component__Secret) to the secret in the server's component entry.");
-        if (MaxStanzaBytes < 1024) throw new ComponentConfigurationException("MaxStanzaBytes must be at least 1024.");
-        if (MaxStanzaDepth < 4) throw new ComponentConfigurationException("MaxStanzaDepth must be at least 4.");
+        if (Limits.MaxStanzaBytes < 1024) throw new ComponentConfigurationException("MaxStanzaBytes must be at least 1024.");
+        if (Limits.MaxStanzaDepth < 4) throw new ComponentConfigurationException("MaxStanzaDepth must be at least 4.");
+        if (Limits.MaxAttributesPerElement < 16) throw new ComponentConfigurationException("MaxAttributesPerElement must be at least 16.");
+        if (Limits.MaxStreamStanzaBytes < Limits.MaxStanzaBytes)
+            throw new ComponentConfigurationException("MaxStreamStanzaBytes must be at least MaxStanzaBytes.");
+        if (Limits.MaxStreamStanzaDepth < Limits.MaxStanzaDepth)
+            throw new ComponentConfigurationException("MaxStreamStanzaDepth must be at least MaxStanzaDepth.");
     }
 
     // Records print every property; the secret must never reach a log.

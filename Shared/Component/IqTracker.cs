@@ -44,15 +44,21 @@ internal sealed class IqTracker
     }
 
     /// <summary>Completes the waiting request this response answers; false if nobody waits for it.</summary>
-    public bool TryComplete(XElement response)
+    public bool TryComplete(XElement response) => TryTake(response) is { } p && p.Completion.TrySetResult(response);
+
+    /// <summary>
+    /// Fails the waiting request this response answers with <paramref name="reason"/> (a response
+    /// that could not be taken whole); false if nobody waits for it.
+    /// </summary>
+    public bool TryFail(XElement response, Exception reason) => TryTake(response) is { } p && p.Completion.TrySetException(reason);
+
+    private Pending? TryTake(XElement response)
     {
         var id = response.GetId();
-        if (id is null || !_pending.TryGetValue(id, out var p)) return false;
+        if (id is null || !_pending.TryGetValue(id, out var p)) return null;
         // A response must come from whom the request went to; anything else could be a spoof.
-        if (!SameAddress(p.To, (string?)response.Attribute("from"))) return false;
-        if (!_pending.TryRemove(id, out _)) return false;
-        p.Completion.TrySetResult(response);
-        return true;
+        if (!SameAddress(p.To, (string?)response.Attribute("from"))) return null;
+        return _pending.TryRemove(id, out _) ? p : null;
     }
 
     private static bool SameAddress(string? to, string? from)

@@ -35,8 +35,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "{Domain}: the server sends stanzas for {Other} over this connection; they are handed to the {Other} link. Give each domain its own component listener (ejabberd: one ejabberd_service entry per domain) so one room's traffic stays on one connection")]
     public static partial void MisroutedDomain(ILogger logger, string domain, string other);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "{Domain}: the server sends stanzas for {Other}, which this program does not serve, over this connection; they cannot be answered. Give each program its own component listener (ejabberd: one ejabberd_service entry per domain)")]
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Error, Message = "{Domain}: the server sends stanzas for {Other}, which this program does not serve, over this connection; its users' requests, messages and joins are answered with service-unavailable from {Other}, so nothing reaches the program that serves it. Give each program its own component listener (ejabberd: one ejabberd_service entry per domain)")]
     public static partial void ForeignDomain(ILogger logger, string domain, string other);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "{Domain}: reconnecting after a lost session in {DelaySeconds:0.0} s")]
+    public static partial void ReconnectingAfterLoss(ILogger logger, string domain, double delaySeconds);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "{Domain}: rejected {Kind} from {From}: <{Condition}/> {Reason}")]
     public static partial void Rejected(ILogger logger, string domain, string kind, string? from, string condition, string? reason);

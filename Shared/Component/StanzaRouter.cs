@@ -11,7 +11,13 @@ using StanzaHandler = XmppGroupChat.Component.Routing.StanzaHandler;
 /// Routes inbound stanzas to handlers by kind, IQ type and payload name. Owns the protocol
 /// defaults every entity needs: an IQ nobody handles gets service-unavailable, a message nobody
 /// handles is bounced, a handler's failure becomes a stanza error, and a result or error is
-/// never answered with an error.
+/// never answered with an error. Two refusals come before any handler: a stanza the reader
+/// skipped for breaking a per-stanza limit gets policy-violation, whatever its kind (one generic
+/// answer, so no handler ever sees a stand-in), and an IQ get or set without an id gets
+/// bad-request, so no handler can be asked to build a result that could not be matched.
+/// A skipped IQ response goes on to the handlers as a policy-violation error from its sender, so
+/// a relay waiting for it still answers its own requester; a skipped message or presence error
+/// is logged and dropped.
 /// </summary>
 public sealed class StanzaRouter(ILogger logger)
 {
@@ -89,6 +95,26 @@ public sealed class StanzaRouter(ILogger logger)
             return;
         }
 
+        if (SkippedStanza.ReasonFor(stanza) is { } skipped)
+        {
+            var error = StanzaError.Of(StanzaErrorCondition.PolicyViolation, skipped);
+            if (!isError && !stanza.IsResponse())
+            {
+                await RejectAsync(stanza, sender, error, false, cancellationToken);
+                return;
+            }
+            Log.Rejected(logger, sender.Domain.ToString(), kindName, (string?)stanza.Attribute("from"), error.Condition.ToXmlName(), skipped);
+            if (!stanza.IsResponse()) return;
+            stanza = ResponseAsError(stanza, error);
+            isError = true;
+        }
+        if (stanza.IsRequest() && stanza.GetId() is null)
+        {
+            await RejectAsync(stanza, sender, StanzaError.Of(StanzaErrorCondition.BadRequest, "an IQ get or set must carry an id"),
+                false, cancellationToken);
+            return;
+        }
+
         try
         {
             switch (kind)
@@ -146,6 +172,15 @@ public sealed class StanzaRouter(ILogger logger)
         }
         var result = await handler(iq, ct);
         await sender.SendAsync(iq.ResultReply(result), ct);
+    }
+
+    /// <summary>An IQ response that could not be taken whole, as the error it amounts to for whoever waits for it.</summary>
+    private static XElement ResponseAsError(XElement standIn, StanzaError error)
+    {
+        var e = new XElement(standIn.Name, standIn.Attributes());
+        e.SetAttributeValue("type", "error");
+        e.Add(error.ToElement(standIn.Name.Namespace));
+        return e;
     }
 
     private static async ValueTask<bool> RunFirstMatchAsync(List<(Func<XElement, bool>? When, StanzaHandler Handler)> handlers,

@@ -20,8 +20,12 @@ public static class StreamErrorCondition
     public const string RestrictedXml = "restricted-xml";
     public const string SystemShutdown = "system-shutdown";
     public const string UndefinedCondition = "undefined-condition";
+    public const string UnsupportedStanzaType = "unsupported-stanza-type";
 
-    /// <summary>Conditions that mean our configuration is wrong: reconnecting would only repeat them.</summary>
+    /// <summary>
+    /// Conditions that, in answer to the handshake, mean our configuration is wrong: reconnecting
+    /// would only repeat them. Mid-session they mean no such thing (see ComponentLink).
+    /// </summary>
     public static bool IsConfigurationError(string condition) =>
         condition is NotAuthorized or HostUnknown;
 

@@ -45,8 +45,14 @@ public static class ComponentSettings
 
     private static ComponentOptions ReadLimits(IConfigurationSection s, ComponentOptions o) => o with
     {
-        MaxStanzaBytes = ReadInt(s, "MaxStanzaBytes") ?? o.MaxStanzaBytes,
-        MaxStanzaDepth = ReadInt(s, "MaxStanzaDepth") ?? o.MaxStanzaDepth,
+        Limits = o.Limits with
+        {
+            MaxStanzaBytes = ReadInt(s, "MaxStanzaBytes") ?? o.Limits.MaxStanzaBytes,
+            MaxStanzaDepth = ReadInt(s, "MaxStanzaDepth") ?? o.Limits.MaxStanzaDepth,
+            MaxAttributesPerElement = ReadInt(s, "MaxAttributesPerElement") ?? o.Limits.MaxAttributesPerElement,
+            MaxStreamStanzaBytes = ReadInt(s, "MaxStreamStanzaBytes") ?? o.Limits.MaxStreamStanzaBytes,
+            MaxStreamStanzaDepth = ReadInt(s, "MaxStreamStanzaDepth") ?? o.Limits.MaxStreamStanzaDepth,
+        },
         SendQueueCapacity = ReadInt(s, "SendQueueCapacity") ?? o.SendQueueCapacity,
         KeepaliveInterval = ReadSeconds(s, "KeepaliveSeconds") ?? o.KeepaliveInterval,
         IqTimeout = ReadSeconds(s, "IqTimeoutSeconds") ?? o.IqTimeout,

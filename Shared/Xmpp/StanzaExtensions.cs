@@ -70,7 +70,9 @@ public static class StanzaExtensions
     /// <summary>
     /// The error response to a stanza (RFC 6120 §8.3.1): addresses swapped, same id, type 'error'. An IQ keeps a copy of
     /// its payload; a message or presence keeps its extension elements but no body. The reply uses the
-    /// namespace of the original stanza, since it goes back over the same kind of stream.
+    /// namespace of the original stanza, since it goes back over the same kind of stream. An IQ get
+    /// or set without an id gets an error without one (RFC 6120 §8.3.1: the id of the stanza that
+    /// caused it): there is none to echo, which is exactly what such an error (bad-request) says.
     /// </summary>
     /// <exception cref="InvalidOperationException">The stanza is an error or an IQ result, which must never be answered, or not a stanza at all.</exception>
     public static XElement ErrorReply(this XElement stanza, StanzaError error)

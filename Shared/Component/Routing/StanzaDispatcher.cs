@@ -54,6 +54,21 @@ public sealed class StanzaDispatcher : IInboundStanzas
                 await RejectAsync(stanza, StanzaError.Of(StanzaErrorCondition.JidMalformed, "malformed 'to' address"), fromDomain: true, cancellationToken);
             return;
         }
+        if (SkippedStanza.ReasonFor(stanza) is { } skipped)
+        {
+            // One user's stanza over a per-stanza limit, skipped by the reader without being built:
+            // refused on its own (never answering an error or a result), and the stream goes on.
+            var error = StanzaError.Of(StanzaErrorCondition.PolicyViolation, skipped);
+            if (!stanza.IsErrorType() && !stanza.IsResponse())
+            {
+                await RejectAsync(stanza, error, false, cancellationToken);
+                return;
+            }
+            Log.Rejected(_logger, _domain, stanza.Name.LocalName, (string?)stanza.Attribute("from"), error.Condition.ToXmlName(), skipped);
+            if (!stanza.IsResponse()) return;
+            // An oversized response nobody waits for reaches a relay as an error from its sender.
+            stanza = ResponseAsError(stanza, error);
+        }
         _routes.Observe(stanza);
         await _admission.WaitAsync(cancellationToken);
         _scope.Run(to, async () =>
@@ -174,6 +189,14 @@ public sealed class StanzaDispatcher : IInboundStanzas
         // original 'to' was unusable, answer from the bare domain.
         if (fromDomain) reply.SetAttributeValue("from", _domain);
         await _sender.SendAsync(reply, ct);
+    }
+
+    private static XElement ResponseAsError(XElement standIn, StanzaError error)
+    {
+        var e = new XElement(standIn.Name, standIn.Attributes());
+        e.SetAttributeValue("type", "error");
+        e.Add(error.ToElement(standIn.Name.Namespace));
+        return e;
     }
 
     // Conditions that point at a misbehaving or unauthorised sender: worth an admin's attention.

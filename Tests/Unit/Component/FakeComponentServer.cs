@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
+using System.Xml;
+using System.Xml.Linq;
 
 namespace XmppGroupChat.Tests.Unit.Component;
 
@@ -154,6 +156,52 @@ internal sealed class FakeConnection
             await Task.Delay(10);
         }
     }
+
+    /// <summary>
+    /// The complete stanzas the link has sent since the handshake, read as the server would read
+    /// them (default namespace jabber:component:accept); keepalives and the stream's end left out.
+    /// </summary>
+    public IReadOnlyList<XElement> Stanzas()
+    {
+        var names = new XmlNamespaceManager(new NameTable());
+        names.AddNamespace("", "jabber:component:accept");
+        names.AddNamespace("stream", "http://etherx.jabber.org/streams");
+        var context = new XmlParserContext(null, names, null, XmlSpace.None);
+        var settings = new XmlReaderSettings { ConformanceLevel = ConformanceLevel.Fragment };
+        using var reader = XmlReader.Create(new StringReader(Text.Replace("</stream:stream>", "")), settings, context);
+        var stanzas = new List<XElement>();
+        try
+        {
+            reader.MoveToContent();
+            while (!reader.EOF)
+            {
+                if (reader.NodeType == XmlNodeType.Element) stanzas.Add((XElement)XNode.ReadFrom(reader));
+                else reader.Read();
+            }
+        }
+        catch (XmlException)
+        {
+            // The last stanza is still arriving.
+        }
+        return stanzas;
+    }
+
+    /// <summary>The first stanza the link sent that matches, waiting for it to arrive.</summary>
+    public async Task<XElement> WaitForStanzaAsync(Func<XElement, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (Stanzas().FirstOrDefault(match) is { } found) return found;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"no matching stanza received; got: {Text}");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The stanza the link sent with this id.</summary>
+    public Task<XElement> WaitForIdAsync(string id, TimeSpan? timeout = null) =>
+        WaitForStanzaAsync(s => (string?)s.Attribute("id") == id, timeout);
 
     public void Close()
     {

@@ -59,6 +59,64 @@ public sealed class StanzaRouterTests
         Assert.That(ConditionOf(await Dispatch(xml)), Is.EqualTo(StanzaErrorCondition.BadRequest));
     }
 
+    [Test]
+    public async Task An_iq_request_without_an_id_gets_bad_request_before_any_handler_sees_it()
+    {
+        var handled = 0;
+        _router.OnIqGet(Ns.Ping + "ping", (_, _) => { handled++; return ValueTask.FromResult<XElement?>(null); });
+        _router.OnIq((_, _) => { handled++; return ValueTask.CompletedTask; }, iq => iq.GetTo()!.Local != null);
+        XmlAssert.AreEqual(
+            "<iq xmlns='jabber:component:accept' type='error' from='mix.test' to='a@b/c'><ping xmlns='urn:xmpp:ping'/>" +
+            "<error type='modify'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" +
+            "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>an IQ get or set must carry an id</text></error></iq>",
+            (await Dispatch("<iq xmlns='jabber:component:accept' type='get' from='a@b/c' to='mix.test'><ping xmlns='urn:xmpp:ping'/></iq>"))!);
+        _sent.Clear();
+        Assert.That(ConditionOf(await Dispatch("<iq xmlns='jabber:component:accept' type='set' from='a@b/c' to='room@mix.test'><q xmlns='urn:x'/></iq>")),
+            Is.EqualTo(StanzaErrorCondition.BadRequest), "the relay routes do not see it either");
+        Assert.That(handled, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_skipped_stanza_gets_policy_violation_with_the_reason_before_any_handler_sees_it()
+    {
+        var handled = 0;
+        _router.OnMessage((_, _) => { handled++; return ValueTask.CompletedTask; });
+        var standIn = SkippedStanza.StandIn(Ns.Component + "message", "a@b/c", "room@mix.test", "m1", "groupchat", "stanza larger than 524288 bytes");
+        await _router.DispatchAsync(standIn, _sender.Object, CancellationToken.None);
+        XmlAssert.AreEqual(
+            "<message xmlns='jabber:component:accept' type='error' id='m1' from='room@mix.test' to='a@b/c'>" +
+            "<error type='modify'><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" +
+            "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than 524288 bytes</text></error></message>",
+            _sent.Single());
+        Assert.That(handled, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_skipped_iq_response_reaches_a_relay_as_a_policy_violation_error_from_its_sender()
+    {
+        var relayed = new List<XElement>();
+        _router.OnIq((iq, _) => { relayed.Add(iq); return ValueTask.CompletedTask; }, iq => iq.IsResponse());
+        var standIn = SkippedStanza.StandIn(Ns.Component + "iq", "room@muc.remote", "room@mix.test/s1", "r1", "result", "stanza larger than 524288 bytes");
+        await _router.DispatchAsync(standIn, _sender.Object, CancellationToken.None);
+        XmlAssert.AreEqual(
+            "<iq xmlns='jabber:component:accept' type='error' id='r1' from='room@muc.remote' to='room@mix.test/s1'>" +
+            "<error type='modify'><policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>" +
+            "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>stanza larger than 524288 bytes</text></error></iq>",
+            relayed.Single());
+        Assert.That(_sent, Is.Empty, "and nothing is answered to the response's sender");
+    }
+
+    [TestCase("message", "error")]
+    [TestCase("iq", "result")]
+    [TestCase("iq", "error")]
+    [TestCase("presence", "error")]
+    public async Task A_skipped_error_or_result_is_not_answered(string kind, string type)
+    {
+        var standIn = SkippedStanza.StandIn(Ns.Component + kind, "a@b/c", "room@mix.test", "x1", type, "stanza larger than 524288 bytes");
+        await _router.DispatchAsync(standIn, _sender.Object, CancellationToken.None);
+        Assert.That(_sent, Is.Empty);
+    }
+
     [TestCase("result")]
     [TestCase("error")]
     public async Task A_result_or_error_is_never_answered(string type)

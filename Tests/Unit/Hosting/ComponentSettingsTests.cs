@@ -24,9 +24,15 @@ public sealed class ComponentSettingsTests
             ["Component:Host"] = "xmpp.example.org", ["Component:Port"] = "5348",
             ["Component:Domain"] = "mix.example.org", ["Component:Secret"] = "s",
             ["Component:MaxStanzaBytes"] = "65536", ["Component:KeepaliveSeconds"] = "15",
+            ["Component:MaxAttributesPerElement"] = "64", ["Component:MaxStreamStanzaBytes"] = "4194304",
+            ["Component:MaxStreamStanzaDepth"] = "4096",
         }));
         Assert.That((o.Host, o.Port, o.Domain, o.Secret), Is.EqualTo(("xmpp.example.org", 5348, "mix.example.org", "s")));
-        Assert.That(o.MaxStanzaBytes, Is.EqualTo(65536));
+        Assert.That(o.Limits, Is.EqualTo(new StanzaLimits
+        {
+            MaxStanzaBytes = 65536, MaxStanzaDepth = 32, MaxAttributesPerElement = 64,
+            MaxStreamStanzaBytes = 4 * 1024 * 1024, MaxStreamStanzaDepth = 4096,
+        }));
         Assert.That(o.KeepaliveInterval, Is.EqualTo(TimeSpan.FromSeconds(15)));
     }
 
