@@ -150,7 +150,7 @@ public sealed class StanzaDispatcher : IInboundStanzas
         if (request && iq.GetId() is null)
         {
             // RFC 6120 §8.2.3: an IQ must carry an id; without one no answer could be matched to it.
-            await RejectAsync(iq, StanzaError.Of(StanzaErrorCondition.BadRequest, "an IQ get or set needs an 'id'"), false, ct);
+            await RejectAsync(iq, StanzaError.Of(StanzaErrorCondition.BadRequest, "an IQ get or set must carry an id"), false, ct);
             return;
         }
         var payload = iq.GetPayload();

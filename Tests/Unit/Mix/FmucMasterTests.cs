@@ -20,8 +20,7 @@ public sealed class FmucMasterTests
     [SetUp]
     public async Task SetUp()
     {
-        _h = await RoomHostHarness.StartAsync();
-        _h.Muc.Relays.Add(new TrustedMirrors(["mirror.far"], NullLogger.Instance));
+        _h = await RoomHostHarness.StartAsync(new RoomHostSetup { TrustedMirrors = ["mirror.far"] });
     }
 
     [TearDown]
