@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Threading.Channels;
 using System.Xml.Linq;
+using Outbound = XmppGroupChat.Component.LinkSender.Outbound;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -24,11 +25,14 @@ public sealed class ComponentLink : IStanzaSender
     private static readonly TimeSpan StableSession = TimeSpan.FromSeconds(10);
 
     private readonly ComponentOptions _options;
-    private readonly StanzaRouter _router;
+    private readonly LinkSender _sender;
+    private readonly IInboundStanzas _handler;
     private readonly ILogger _logger;
     private readonly Channel<Outbound> _outbound;
-    private readonly Channel<XElement> _inbound;
-    private readonly IqTracker _iqs = new();
+    // A stanza, or null for the start of a connection (handed over in order with the stanzas).
+    private readonly Channel<XElement?> _inbound;
+    private readonly IqTracker _iqs;
+    private bool _connectedBefore;
     private readonly ResiliencePipeline _reconnect;
     private readonly SemaphoreSlim _socketWrite = new(1, 1);
     private readonly List<Outbound> _unsent = new();
@@ -39,20 +43,20 @@ public sealed class ComponentLink : IStanzaSender
 
     private readonly LinkGroup? _group;
 
-    public ComponentLink(ComponentOptions options, StanzaRouter router, ILogger logger, LinkGroup? group = null)
+    /// <param name="sender">The link's outbound end, which the program's logic was built with.</param>
+    /// <param name="handler">Where inbound stanzas go, in arrival order (a <see cref="Routing.StanzaDispatcher"/>).</param>
+    public ComponentLink(ComponentOptions options, LinkSender sender, IInboundStanzas handler, ILogger logger, LinkGroup? group = null)
     {
         _group = group;
         options.Validate();
         _options = options;
-        _router = router;
+        _sender = sender;
+        _handler = handler;
         _logger = logger;
-        Domain = Jid.Parse(options.Domain);
-        _outbound = Channel.CreateBounded<Outbound>(new BoundedChannelOptions(options.SendQueueCapacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _inbound = Channel.CreateBounded<XElement>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
+        Domain = sender.Domain;
+        _outbound = sender.Queue;
+        _iqs = sender.Iqs;
+        _inbound = Channel.CreateBounded<XElement?>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -90,36 +94,13 @@ public sealed class ComponentLink : IStanzaSender
     /// <summary>Completes when the link is (next) connected and authenticated.</summary>
     public Task WhenConnected => _connected.Task;
 
-    public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default)
-    {
-        CheckFrom(stanza);
-        return _outbound.Writer.WriteAsync(new Outbound(stanza, default), cancellationToken);
-    }
+    public ValueTask SendAsync(XElement stanza, CancellationToken cancellationToken = default) => _sender.SendAsync(stanza, cancellationToken);
 
-    /// <summary>Queues bytes already serialised for this stream (one serialisation, many recipients).</summary>
     public ValueTask SendSerializedAsync(ReadOnlyMemory<byte> utf8Stanza, CancellationToken cancellationToken = default) =>
-        _outbound.Writer.WriteAsync(new Outbound(null, utf8Stanza), cancellationToken);
+        _sender.SendSerializedAsync(utf8Stanza, cancellationToken);
 
-    public async Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        if (!iq.IsRequest()) throw new ArgumentException("only an IQ get or set can be awaited", nameof(iq));
-        var id = iq.GetId();
-        if (id is null) iq.SetAttributeValue("id", id = Stanza.NewId());
-        var response = _iqs.Register(id, (string?)iq.Attribute("to"), timeout ?? _options.IqTimeout, cancellationToken);
-        try
-        {
-            await SendAsync(iq, cancellationToken);
-        }
-        catch (Exception ex)
-        {
-            _iqs.Cancel(id, ex);
-            throw;
-        }
-        var result = await response;
-        if (result.IsErrorType())
-            throw new StanzaErrorException(StanzaError.FromStanza(result) ?? StanzaError.Of(StanzaErrorCondition.UndefinedCondition));
-        return result;
-    }
+    public Task<XElement> RequestAsync(XElement iq, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        _sender.RequestAsync(iq, timeout, cancellationToken);
 
     /// <summary>
     /// Keeps the link up until <paramref name="stoppingToken"/> fires, then flushes the queue and
@@ -163,6 +144,8 @@ public sealed class ComponentLink : IStanzaSender
         IsConnected = true;
         _connected.TrySetResult();
         Log.Connected(_logger, _options.Host, _options.Port, _options.Domain);
+        // The handler hears of the connection in order with the stanzas around it.
+        await _inbound.Writer.WriteAsync(null, stop);
 
         // Not linked to stop: on shutdown the writer still has to flush and close the stream.
         using var session = new CancellationTokenSource();
@@ -454,28 +437,24 @@ public sealed class ComponentLink : IStanzaSender
             {
                 try
                 {
-                    await _router.DispatchAsync(stanza, this, stop);
+                    if (stanza is null)
+                    {
+                        await _handler.LinkUpAsync(new Routing.LinkUp(_connectedBefore), stop);
+                        _connectedBefore = true;
+                    }
+                    else await _handler.DispatchAsync(stanza, stop);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
                 {
-                    // The router answers handler failures itself; this only catches a failure to
-                    // send that answer. One stanza must never stop the dispatcher.
-                    Log.HandlerFailed(_logger, ex, _options.Domain, stanza.Name.LocalName, (string?)stanza.Attribute("from"));
+                    // The dispatcher answers handler failures itself; this only catches a failure to
+                    // send that answer. One stanza must never stop the dispatch loop.
+                    Log.HandlerFailed(_logger, ex, _options.Domain, stanza?.Name.LocalName ?? "link-up", (string?)stanza?.Attribute("from"));
                 }
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
-    }
-
-    // Prosody closes the whole stream (invalid-from) on one stanza from outside our domain, which
-    // would take every room down with it: refuse such a stanza here instead.
-    private void CheckFrom(XElement stanza)
-    {
-        var from = (string?)stanza.Attribute("from");
-        if (from is null || !IsInDomain(from, _options.Domain))
-            throw new ArgumentException($"a stanza sent by {_options.Domain} must have a 'from' in that domain (got '{from}')");
     }
 
     /// <summary>Whether a JID string is the domain or an address in it (cheap: no full parse).</summary>
@@ -513,6 +492,4 @@ public sealed class ComponentLink : IStanzaSender
 
     /// <summary>An authenticated session ended soon after it began: reconnected with the growing backoff.</summary>
     private sealed class SessionLostException(string reason, Exception? inner) : IOException(reason, inner);
-
-    private readonly record struct Outbound(XElement? Stanza, ReadOnlyMemory<byte> Serialized);
 }

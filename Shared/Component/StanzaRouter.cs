@@ -4,11 +4,8 @@ using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Component;
 
-/// <summary>Answers an IQ get/set: returns the result payload (null for an empty result) or throws <see cref="StanzaErrorException"/>.</summary>
-public delegate ValueTask<XElement?> IqHandler(XElement iq, CancellationToken cancellationToken);
-
-/// <summary>Handles a message or presence; replies through the <see cref="IStanzaSender"/> it was built with.</summary>
-public delegate ValueTask StanzaHandler(XElement stanza, CancellationToken cancellationToken);
+using IqHandler = XmppGroupChat.Component.Routing.IqHandler;
+using StanzaHandler = XmppGroupChat.Component.Routing.StanzaHandler;
 
 /// <summary>
 /// Routes inbound stanzas to handlers by kind, IQ type and payload name. Owns the protocol
@@ -62,6 +59,15 @@ public sealed class StanzaRouter(ILogger logger)
     {
         _presences.Add((when, handler));
         return this;
+    }
+
+    /// <summary>This router as a link's inbound handler, answering through <paramref name="sender"/>, one stanza at a time.</summary>
+    public IInboundStanzas For(IStanzaSender sender) => new Inbound(this, sender);
+
+    private sealed class Inbound(StanzaRouter router, IStanzaSender sender) : IInboundStanzas
+    {
+        public ValueTask DispatchAsync(XElement stanza, CancellationToken cancellationToken) => router.DispatchAsync(stanza, sender, cancellationToken);
+        public ValueTask LinkUpAsync(Routing.LinkUp up, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     public async ValueTask DispatchAsync(XElement stanza, IStanzaSender sender, CancellationToken cancellationToken)
@@ -209,4 +215,39 @@ public sealed class StanzaRouter(ILogger logger)
     private static bool IsMisbehaviour(StanzaErrorCondition c) => c is StanzaErrorCondition.BadRequest
         or StanzaErrorCondition.JidMalformed or StanzaErrorCondition.Forbidden or StanzaErrorCondition.NotAuthorized
         or StanzaErrorCondition.NotAllowed or StanzaErrorCondition.PolicyViolation or StanzaErrorCondition.InternalServerError;
+}
+
+/// <summary>Discovery and ping on a <see cref="StanzaRouter"/>, for the programs still wired through one.</summary>
+public static class StanzaRouterServices
+{
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Services.ServiceDiscovery.InfoProvider info, Services.ServiceDiscovery.ItemsProvider items)
+    {
+        router.OnIqGet(Ns.DiscoInfo + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = info(iq.GetTo()!, node, iq.GetFrom()!) ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        router.OnIqGet(Ns.DiscoItems + "query", (iq, _) =>
+        {
+            var node = (string?)iq.GetPayload()!.Attribute("node");
+            var result = items(iq.GetTo()!, node, iq.GetFrom()!) ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(result.ToElement());
+        });
+        return router;
+    }
+
+    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Jid domain, DiscoInfo serviceInfo) =>
+        router.AddServiceDiscovery((jid, node, _) => jid.Equals(domain) && node is null ? serviceInfo : null,
+            (jid, node, _) => jid.Equals(domain) && node is null ? new DiscoItems() : null);
+
+    public static StanzaRouter AddPing(this StanzaRouter router, Func<Jid, bool> exists)
+    {
+        router.OnIqGet(Ns.Ping + "ping", (iq, _) =>
+        {
+            if (!exists(iq.GetTo()!)) throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+            return ValueTask.FromResult<XElement?>(null);
+        });
+        return router;
+    }
 }

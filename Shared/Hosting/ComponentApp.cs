@@ -12,8 +12,14 @@ public delegate void ConfigureLink(StanzaRouter router, IStanzaSender sender, IS
 /// <summary>Work that must finish before any link connects (opening the archive, loading rooms).</summary>
 public sealed record StartupTask(Func<IServiceProvider, CancellationToken, Task> Run);
 
-/// <summary>A link the program keeps up: its options and the protocol logic behind it.</summary>
-public sealed record LinkDefinition(ComponentOptions Options, ConfigureLink Configure);
+/// <summary>
+/// A link the program keeps up: its options, and either the protocol logic wired to a router for it
+/// alone (<see cref="Configure"/>) or, when null, the program's composition root (<see cref="ComponentRootDefinition"/>).
+/// </summary>
+public sealed record LinkDefinition(ComponentOptions Options, ConfigureLink? Configure);
+
+/// <summary>How the program's composition root is opened, once every link's outbound end exists.</summary>
+public sealed record ComponentRootDefinition(OpenComponentRoot Open);
 
 /// <summary>
 /// Common start-up for the three programs: configuration sources, one-line console logs,
@@ -53,6 +59,19 @@ public static class ComponentApp
         Func<IConfiguration, ComponentOptions> options, ConfigureLink configure)
     {
         builder.Services.AddSingleton(sp => new LinkDefinition(options(sp.GetRequiredService<IConfiguration>()), configure));
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the links of a program whose logic is one composition root: <paramref name="open"/> gets each
+    /// link's outbound end and returns where each link's stanzas go. It runs before any link connects.
+    /// </summary>
+    public static HostApplicationBuilder AddComponent(this HostApplicationBuilder builder,
+        Func<IConfiguration, IReadOnlyList<ComponentOptions>> links, OpenComponentRoot open)
+    {
+        builder.Services.AddSingleton(new ComponentRootDefinition(open));
+        builder.Services.AddSingleton<IReadOnlyList<LinkDefinition>>(sp =>
+            links(sp.GetRequiredService<IConfiguration>()).Select(o => new LinkDefinition(o, null)).ToList());
         return builder;
     }
 

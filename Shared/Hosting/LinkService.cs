@@ -5,7 +5,11 @@ using XmppGroupChat.Component;
 
 namespace XmppGroupChat.Hosting;
 
-/// <summary>Keeps every link of the program up; a configuration error on any of them ends the process.</summary>
+/// <summary>
+/// Keeps every link of the program up: opens the composition root with the links' outbound ends,
+/// connects each link to where its stanzas go, and on stop lets the links flush before the root (and
+/// its storage) closes. A configuration error on any link ends the process.
+/// </summary>
 internal sealed class LinkService(
     IServiceProvider services,
     ILoggerFactory loggers,
@@ -17,25 +21,38 @@ internal sealed class LinkService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         List<ComponentLink> links;
+        IComponentRoot? root = null;
         try
         {
             var storage = services.GetRequiredService<StorageSettings>();
             Log.DataDirectory(_logger, storage.Path);
             foreach (var startup in services.GetServices<StartupTask>())
                 await startup.Run(services, stoppingToken);
+            var definitions = services.GetServices<LinkDefinition>()
+                .Concat(services.GetService<IReadOnlyList<LinkDefinition>>() ?? []).ToList();
+            var senders = definitions.ToDictionary(d => d.Options.Domain, d => new LinkSender(d.Options), StringComparer.OrdinalIgnoreCase);
+            if (services.GetService<ComponentRootDefinition>() is { } composition)
+                root = await composition.Open(services, senders, stoppingToken);
             var group = new LinkGroup();
-            links = services.GetServices<LinkDefinition>().Select(d =>
+            links = definitions.Select(d =>
             {
                 var logger = loggers.CreateLogger($"XmppGroupChat.Link.{d.Options.Domain}");
-                var router = new StanzaRouter(logger);
-                var link = new ComponentLink(d.Options, router, logger, group);
-                d.Configure(router, link, services);
+                var sender = senders[d.Options.Domain];
+                IInboundStanzas inbound;
+                if (d.Configure is { } configure)
+                {
+                    var router = new StanzaRouter(logger);
+                    configure(router, sender, services);
+                    inbound = router.For(sender);
+                }
+                else inbound = root!.InboundFor(d.Options.Domain);
                 Log.Starting(_logger, d.Options.Domain, d.Options.Host, d.Options.Port);
-                return link;
+                return new ComponentLink(d.Options, sender, inbound, logger, group);
             }).ToList();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            if (root != null) await root.DisposeAsync();
             return;
         }
         catch (ComponentConfigurationException ex)
@@ -43,6 +60,7 @@ internal sealed class LinkService(
             Log.ConfigurationError(_logger, ex.Message);
             exitCode.Value = ComponentApp.ExitConfigurationError;
             lifetime.StopApplication();
+            if (root != null) await root.DisposeAsync();
             return;
         }
         catch (Exception ex)
@@ -50,11 +68,14 @@ internal sealed class LinkService(
             Log.StartupFailed(_logger, ex);
             exitCode.Value = ComponentApp.ExitFailure;
             lifetime.StopApplication();
+            if (root != null) await root.DisposeAsync();
             return;
         }
 
         var running = links.Select(l => RunOne(l, stoppingToken)).ToList();
+        if (root != null) running.Add(root.RunAsync(stoppingToken));
         await Task.WhenAll(running);
+        if (root != null) await root.DisposeAsync();
     }
 
     private async Task RunOne(ComponentLink link, CancellationToken stoppingToken)

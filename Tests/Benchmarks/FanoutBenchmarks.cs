@@ -6,29 +6,27 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
-using XmppGroupChat.Mix.Delivery;
-using XmppGroupChat.Mix.Mix;
-using XmppGroupChat.Mix.Rooms;
+using XmppGroupChat.Mix.Channels;
+using XmppGroupChat.Mix.Composition;
+using XmppGroupChat.Mix.Dmuc;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Benchmarks;
 
 /// <summary>
 /// Component-side cost per delivered stanza when one channel message fans out to 1,000
-/// participants. The MIX service is assembled as in Tests/Unit/Mix/MixHarness.cs (real
-/// <see cref="SqliteArchive"/> in a temporary directory, <see cref="RoomRegistry"/>, a running
-/// <see cref="Broadcaster"/>, <see cref="MixDomain.Wire"/>) with a <see cref="CountingSender"/> in
-/// place of the link: its <c>SendSerializedAsync</c> only counts, like the link's queue write it
+/// participants. The room host is composed as the program composes it (<see cref="RoomHostComposition"/>,
+/// real <see cref="SqliteArchive"/> in a temporary directory) with a <see cref="CountingSender"/> in
+/// place of each link: its <c>SendSerializedAsync</c> only counts, like the link's queue write it
 /// does no I/O, so the socket write is not included. 1,000 participants join through the router,
 /// each from its own full JID, so each has one online resource; the sender is one of them and gets
 /// its own reflection, so one message is exactly 1,000 delivered stanzas.
 /// <c>OneMessageTo1000</c>: one groupchat message (≈300-byte body, origin-id) through the router,
-/// awaited until the 1,000th copy is handed to the sender: handler, archive append (a group commit
-/// of one message), one serialisation, 1,000 addressed copies. <c>FanoutOnly</c>: the same message
-/// with its text in an extension element instead of a body, which the channel reflects without
-/// archiving (the path chat states take): the same handler, Broadcaster and per-recipient work,
-/// without the append. (The channel's Deliveries are private to ChannelMessages, so the Broadcaster
-/// is not called directly; both go through the router.) Results are per delivered stanza.
+/// awaited until the 1,000th copy is handed to the sender: dispatcher, the room's executor, handler,
+/// conversation, archive append (a group commit of one message), one serialisation, 1,000 addressed
+/// copies. <c>FanoutOnly</c>: the same message with its text in an extension element instead of a
+/// body, which the conversation reflects without archiving (the path chat states take): the same
+/// path and per-recipient work, without the append. Results are per delivered stanza.
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(Config))]
@@ -47,10 +45,8 @@ public class FanoutBenchmarks
     }
 
     private string _directory = "";
-    private readonly CancellationTokenSource _stop = new();
     private SqliteArchive _archive = null!;
-    private Task _delivery = Task.CompletedTask;
-    private StanzaRouter _router = null!;
+    private RoomHostComposition _host = null!;
     private readonly CountingSender _sender = new(Service);
     private XElement _withBody = null!;
     private XElement _withoutBody = null!;
@@ -64,14 +60,12 @@ public class FanoutBenchmarks
         _directory = Path.Combine(Path.GetTempPath(), "fanout-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(_directory);
         _archive = await SqliteArchive.OpenAsync(Path.Combine(_directory, "archive.db"), NullLogger.Instance);
-        var rooms = new RoomRegistry(_archive, NullLogger<RoomRegistry>.Instance);
-        await rooms.LoadAsync(CancellationToken.None);
-        var broadcaster = new Broadcaster(NullLogger<Broadcaster>.Instance);
-        _delivery = broadcaster.RunAsync(_stop.Token);
-        _router = new StanzaRouter(NullLogger.Instance);
-        var mix = new MixService(rooms, _archive, broadcaster, _sender, new MixSettings(["localhost"], null),
-            Invitations.LoadOrCreate(Path.Combine(_directory, "invitation.key")), NullLogger.Instance);
-        MixDomain.Wire(_router, mix);
+        var options = new RoomHostOptions(new MixSettings(["localhost"], null, Service.ToString()), [], new Dictionary<string, IReadOnlyList<string>>(),
+            DmucSettings.None, Invitations.LoadOrCreateKey(Path.Combine(_directory, "invitation.key")),
+            Invitations.LoadOrCreateKey(Path.Combine(_directory, "occupant-id.key")));
+        _host = await RoomHostComposition.OpenAsync(options, _archive, _sender, new CountingSender(Jid.Parse("muc.localhost")),
+            TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
+        var rooms = _host.Rooms;
 
         await IqAsync(new XElement(Ns.Component + "iq", new XAttribute("type", "set"), new XAttribute("id", "create"),
             new XAttribute("from", "owner@localhost/admin"), new XAttribute("to", Service.ToString()),
@@ -120,7 +114,8 @@ public class FanoutBenchmarks
 
     private async Task IqAsync(XElement iq)
     {
-        await _router.DispatchAsync(iq, _sender, CancellationToken.None);
+        await _host.MixInbound.DispatchAsync(iq, CancellationToken.None);
+        await _host.Work.WhenIdle();
         var reply = _sender.LastReply;
         if (reply?.GetStanzaType() != "result" || reply.GetId() != iq.GetId())
             throw new InvalidOperationException($"{iq.GetId()} failed: {reply}");
@@ -134,7 +129,7 @@ public class FanoutBenchmarks
         message.SetAttributeValue("id", "m" + n);
         message.Element(Ns.StanzaId + "origin-id")!.SetAttributeValue("id", "origin-" + n);
         var done = _sender.Expect(Participants, capture);
-        await _router.DispatchAsync(message, _sender, CancellationToken.None);
+        await _host.MixInbound.DispatchAsync(message, CancellationToken.None);
         return await done;
     }
 
@@ -142,9 +137,8 @@ public class FanoutBenchmarks
     public void Cleanup()
     {
         if (_sender.Other > 0) Console.WriteLine($"// {_sender.Other} unexpected stanzas sent, last: {_sender.LastReply}");
-        _stop.Cancel();
-        _delivery.GetAwaiter().GetResult();
-        _archive.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _host.Work.WhenIdle().GetAwaiter().GetResult();
+        _host.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Directory.Delete(_directory, recursive: true);
     }
 
@@ -158,7 +152,7 @@ public class FanoutBenchmarks
     /// Stands in for the link. <c>SendSerializedAsync</c> counts stanzas and bytes and does no I/O
     /// (the link's own is a write to its outbound queue; its writer loop and socket write are not
     /// measured here); when the expected count is reached it completes the waiting invocation.
-    /// Called only from the Broadcaster's single loop, so plain fields suffice.
+    /// Called only from the one room's executor, so plain fields suffice.
     /// </summary>
     private sealed class CountingSender(Jid domain) : IStanzaSender
     {

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using XmppGroupChat.Component;
+using XmppGroupChat.Component.Routing;
+using XmppGroupChat.Concurrency;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Load;
@@ -53,13 +55,15 @@ public static class CeilingComponent
             stop.Cancel();
         });
 
-        // The room sends through the link and the link dispatches to the room: wired in two steps.
-        var router = new StanzaRouter(logger);
-        CeilingRoom? room = null;
-        router.OnPresence((p, ct) => room!.OnPresenceAsync(p, ct))
-              .OnMessage((m, ct) => room!.OnGroupchatAsync(m, ct), m => m.GetStanzaType() == StanzaType.Groupchat);
-        var link = new ComponentLink(options, router, logger);
-        room = new CeilingRoom(link, mucIds);
+        // The room sends through the link's outbound end, which exists before the link does.
+        var sender = new LinkSender(options);
+        var room = new CeilingRoom(sender, mucIds);
+        var routes = new RouteTable()
+            .Presence(AddressKind.Resource, PresenceType.Available, "ceiling", room.OnPresenceAsync)
+            .Presence(AddressKind.Resource, PresenceType.Unavailable, "ceiling", room.OnPresenceAsync)
+            .Message(AddressKind.Entity, MessageType.Groupchat, "ceiling", room.OnGroupchatAsync)
+            .Build();
+        var link = new ComponentLink(options, sender, new StanzaDispatcher(routes, sender, new SingleScope(new SerialExecutor("ceiling", logger)), logger), logger);
 
         var run = link.RunAsync(stop.Token);
         if (await Task.WhenAny(link.WhenConnected, run) == link.WhenConnected) Console.WriteLine(ReadyLine);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Xml.Linq;
 using XmppGroupChat.Xmpp;
 
@@ -9,9 +10,13 @@ namespace XmppGroupChat.Mix.Dmuc;
 /// split. While split it pings every third of that time; an answer only records that R is back: the
 /// replica registers again itself (it learns of the split from its own pings, which the room refuses
 /// while the split lasts). item-not-found means R let the room go: the registration is dropped.
+/// Each look at a registration, and each ping's outcome, runs on the room's executor; the round trip
+/// itself runs outside it, so a slow replica never holds the room up.
 /// </summary>
 public sealed class PrimaryKeepalive(DmucPrimary primary)
 {
+    private readonly ConcurrentDictionary<Task, byte> _pings = new();
+
     /// <summary>One look at every registration; the host runs it every <see cref="DmucSettings.Tick"/>, tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
@@ -23,8 +28,7 @@ public sealed class PrimaryKeepalive(DmucPrimary primary)
                 primary.Registry.Remove(registration); // the room was destroyed
                 continue;
             }
-            var ping = false;
-            lock (room.Sync)
+            await primary.Muc.Rooms.InvokeAsync(room, () =>
             {
                 var now = primary.Now;
                 var due = registration.Split
@@ -34,37 +38,56 @@ public sealed class PrimaryKeepalive(DmucPrimary primary)
                 {
                     registration.PingInFlight = true;
                     registration.LastTried = now;
-                    ping = true;
+                    StartPing(registration, ct);
                 }
-            }
-            if (ping) primary.Background("keepalive ping", registration.Address, () => PingAsync(registration, ct));
+                return ValueTask.CompletedTask;
+            });
         }
-        await Task.CompletedTask;
     }
 
-    private async Task PingAsync(ReplicaRegistration registration, CancellationToken ct)
+    /// <summary>Completes when the pings in flight now have been answered or timed out, and their outcome handled (shutdown, tests).</summary>
+    public Task PingsDone => Task.WhenAll(_pings.Keys);
+
+    private void StartPing(ReplicaRegistration registration, CancellationToken ct)
     {
-        var room = registration.Room;
-        var iq = Stanza.Iq(StanzaType.Get, primary.Muc.RoomJid(room), registration.Address, new XElement(Ns.Ping + "ping"));
-        StanzaError? error = null;
-        var answered = false;
+        var ping = Task.Run(async () =>
+        {
+            try
+            {
+                var (answered, error) = await PingAsync(registration, ct);
+                await primary.Muc.Rooms.InvokeAsync(registration.Room, () => OnOutcomeAsync(registration, answered, error, ct));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                RoomHostLog.Failed(primary.Logger, ex, "keepalive ping", registration.Address.ToString());
+            }
+        }, CancellationToken.None);
+        _pings.TryAdd(ping, 0);
+        ping.ContinueWith(t => _pings.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task<(bool Answered, StanzaError? Error)> PingAsync(ReplicaRegistration registration, CancellationToken ct)
+    {
+        var iq = Stanza.Iq(StanzaType.Get, primary.Muc.RoomJid(registration.Room), registration.Address, new XElement(Ns.Ping + "ping"));
         try
         {
             await primary.Muc.Sender.RequestAsync(iq, primary.Settings.Keepalive, ct);
-            answered = true;
+            return (true, null);
         }
         catch (StanzaErrorException ex)
         {
-            error = ex.Error;
+            return (false, ex.Error);
         }
         catch (TimeoutException)
         {
+            return (false, null);
         }
-        lock (room.Sync)
-        {
-            registration.PingInFlight = false;
-            if (answered || (error != null && !DmucPrimary.MeansSplit(error, StanzaKind.Iq))) registration.LastHeard = primary.Now;
-        }
+    }
+
+    private async ValueTask OnOutcomeAsync(ReplicaRegistration registration, bool answered, StanzaError? error, CancellationToken ct)
+    {
+        registration.PingInFlight = false;
+        if (answered || (error != null && !DmucPrimary.MeansSplit(error, StanzaKind.Iq))) registration.LastHeard = primary.Now;
         if (error is { Condition: StanzaErrorCondition.ItemNotFound }) await primary.Splits.DropAsync(registration, ct);
         else if (!answered && (error is null || DmucPrimary.MeansSplit(error, StanzaKind.Iq)))
             await primary.Splits.MarkSplitAsync(registration, error is null

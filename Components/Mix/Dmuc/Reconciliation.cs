@@ -25,8 +25,7 @@ public sealed class Reconciliation(DmucPrimary primary)
             listed[sid] = (jid, nick);
         }
 
-        List<(Occupant Occupant, Jid Session)> behind;
-        lock (room.Sync) behind = DmucPrimary.SessionsBehind(room, registration.Address);
+        var behind = DmucPrimary.SessionsBehind(room, registration.Address);
         var removed = 0;
         foreach (var (occupant, session) in behind)
         {
@@ -40,13 +39,19 @@ public sealed class Reconciliation(DmucPrimary primary)
         var restored = 0;
         foreach (var (sid, (user, nick)) in listed)
         {
-            bool present;
-            lock (room.Sync) present = room.FindOccupantBySession(registration.Address.WithResource(sid)) != null;
-            if (present) continue;
-            // The ordinary enter, as if the replica had just sent it: the room judges the user again.
+            if (room.FindOccupantBySession(registration.Address.WithResource(sid)) != null) continue;
+            // The ordinary enter, as if the replica had just sent it: the room judges the user again,
+            // here on the room's executor, and a refusal goes back to R/<sid> as it would have.
             var enter = Stanza.Presence(registration.Address.WithResource(sid), Jid.Parse(primary.Muc.OccupantJid(room, nick)));
             enter.Add(new XElement(Ns.Muc + "x"), new XElement(Ns.Dmuc + "x", new XElement(Ns.Dmuc + "user", new XAttribute("jid", user.ToString()))));
-            await primary.Router.DispatchAsync(enter, primary.Muc.Sender, ct);
+            try
+            {
+                await primary.Occupancy.OnPresenceAsync(enter, ct);
+            }
+            catch (StanzaErrorException refused)
+            {
+                await primary.Muc.Sender.SendAsync(enter.ErrorReply(refused.Error), ct);
+            }
             restored++;
         }
         return (restored, removed);

@@ -13,40 +13,37 @@ namespace XmppGroupChat.Mix.Dmuc;
 /// </summary>
 public sealed class ReplicaTraffic(DmucPrimary primary)
 {
-    /// <summary>Notes that a replica was heard from; never claims the stanza.</summary>
-    public bool NoteHeard(XElement stanza)
+    /// <summary>Notes that a replica was heard from (an observer: it sees every stanza, takes none).</summary>
+    public void NoteHeard(XElement stanza)
     {
-        if (stanza.IsErrorType() || primary.RegistrationOf(stanza) is not { } registration) return false;
-        lock (registration.Room.Sync) registration.LastHeard = primary.Now;
-        return false;
+        if (!stanza.IsErrorType() && primary.RegistrationOf(stanza) is { } registration) registration.LastHeard = primary.Now;
     }
 
-    public bool IsReplicaBounce(XElement stanza)
+    /// <summary>
+    /// A bounce from a replica, taken here if it is one this primary acts on (a split, or the replica no
+    /// longer holding the room or a session); false for any other error, which the room handles itself.
+    /// </summary>
+    public async ValueTask<bool> TryHandleBounceAsync(XElement stanza, CancellationToken ct)
     {
-        if (!stanza.IsErrorType() || primary.RegistrationOf(stanza) is null) return false;
-        var error = StanzaError.FromStanza(stanza)!;
-        return DmucPrimary.MeansSplit(error, stanza.GetKind()) || error.Condition == StanzaErrorCondition.ItemNotFound;
-    }
-
-    public async ValueTask OnBounceAsync(XElement stanza, CancellationToken ct)
-    {
-        if (primary.RegistrationOf(stanza) is not { } registration) return;
-        var error = StanzaError.FromStanza(stanza)!;
+        if (primary.RegistrationOf(stanza) is not { } registration) return false;
+        var error = StanzaError.FromStanza(stanza);
+        if (error is null) return false;
         var from = stanza.GetFrom()!;
         if (DmucPrimary.MeansSplit(error, stanza.GetKind()))
         {
             await primary.Splits.MarkSplitAsync(registration, $"a {stanza.Name.LocalName} to it bounced: {error.Condition.ToXmlName()}", ct);
-            return;
+            return true;
         }
+        if (error.Condition != StanzaErrorCondition.ItemNotFound) return false;
         if (from.IsBare)
         {
             await primary.Splits.DropAsync(registration, ct);
-            return;
+            return true;
         }
         // The replica does not know this session (any more): it is gone from the room.
-        Occupant? occupant;
-        lock (registration.Room.Sync) occupant = registration.Room.FindOccupantBySession(from);
-        if (occupant != null) await primary.Occupancy.ExitSessionAsync(registration.Room, occupant, from, ct);
+        if (registration.Room.FindOccupantBySession(from) is { } occupant)
+            await primary.Occupancy.ExitSessionAsync(registration.Room, occupant, from, ct);
+        return true;
     }
 
     /// <summary>A ping from a replica room to the room (the replica's keepalive): refused unless R is registered and not split.</summary>
@@ -56,12 +53,9 @@ public sealed class ReplicaTraffic(DmucPrimary primary)
         var registration = primary.Registry.Find(room, from.Bare)
                            ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable,
                                "this replica is not registered with the room: send replicate"));
-        lock (room.Sync)
-        {
-            if (registration.Split)
-                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable,
-                    "this replica was split from the room: send replicate with since and roster"));
-            registration.LastHeard = primary.Now;
-        }
+        if (registration.Split)
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable,
+                "this replica was split from the room: send replicate with since and roster"));
+        registration.LastHeard = primary.Now;
     }
 }

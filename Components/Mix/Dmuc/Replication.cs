@@ -30,7 +30,7 @@ public sealed class Replication(DmucPrimary primary)
         var trusted = primary.Settings.Find(from.Domain);
         if (trusted is null)
         {
-            Log.Refused(primary.Logger, "replicate", from.ToString(), "not in Dmuc:Replicas");
+            RoomHostLog.Refused(primary.Logger, "replicate", from.ToString(), "not in Dmuc:Replicas");
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, $"{from.Domain} is not a trusted DMUC2 replica of this room host"));
         }
         var room = Muc.RequireRoom(iq);
@@ -43,13 +43,10 @@ public sealed class Replication(DmucPrimary primary)
         var since = (string?)request.Attribute("since");
 
         var registration = primary.Registry.GetOrAdd(room, from, trusted);
-        lock (room.Sync)
-        {
-            registration.Split = false;
-            registration.PingInFlight = false;
-            registration.LastHeard = primary.Now;
-            room.SplitRelays.Remove(registration.Address);
-        }
+        registration.Split = false;
+        registration.PingInFlight = false;
+        registration.LastHeard = primary.Now;
+        room.SplitRelays.Remove(registration.Address);
         var (restored, removed) = request.Element(Ns.Dmuc + "roster") is { } roster
             ? await new Reconciliation(primary).ApplyAsync(registration, roster, ct)
             : (0, 0);
@@ -58,7 +55,7 @@ public sealed class Replication(DmucPrimary primary)
         await SendRosterAsync(room, registration.Address, ct);
         await SendSubjectAsync(room, registration.Address, ct);
         var (sent, last) = await SendHistoryAsync(room, registration.Address, since, history, ct);
-        Log.Registered(primary.Logger, from.ToString(), roomJid.ToString(), restored, removed, sent);
+        RoomHostLog.Registered(primary.Logger, from.ToString(), roomJid.ToString(), restored, removed, sent);
         var result = new XElement(Ns.Dmuc + "replicated");
         if (last != null) result.SetAttributeValue("last", last);
         return result;
@@ -66,14 +63,10 @@ public sealed class Replication(DmucPrimary primary)
 
     private async ValueTask SendRosterAsync(Room room, Jid replica, CancellationToken ct)
     {
-        List<XElement> presences;
-        lock (room.Sync)
-        {
-            var sees = DmucPrimary.ReplicaSeesJids(room, replica);
-            presences = room.Occupants.Where(o => o.Sessions.Count > 0)
-                .Select(o => OccupantPresence.Build(Muc, room, o, o.Sessions.Values.Last(), sees))
-                .Concat(primary.Faces.CurrentPresences(room, sees)).ToList();
-        }
+        var sees = DmucPrimary.ReplicaSeesJids(room, replica);
+        var presences = room.Occupants.Where(o => o.Sessions.Count > 0)
+            .Select(o => OccupantPresence.Build(Muc, room, o, o.Sessions.Values.Last(), sees))
+            .Concat(primary.Participants.CurrentPresences(room, sees)).ToList();
         foreach (var p in presences)
         {
             p.SetAttributeValue("to", replica.ToString());
@@ -83,13 +76,8 @@ public sealed class Replication(DmucPrimary primary)
 
     private async ValueTask SendSubjectAsync(Room room, Jid replica, CancellationToken ct)
     {
-        XElement message;
-        lock (room.Sync)
-        {
-            var from = room.SubjectBy is { } by ? Muc.OccupantJid(room, by) : Muc.RoomJid(room).ToString();
-            message = new XElement(Ns.Component + "message", new XAttribute("from", from), new XAttribute("to", replica.ToString()),
-                new XAttribute("type", "groupchat"), new XAttribute("id", Stanza.NewId()), new XElement(Ns.Component + "subject", room.Subject ?? ""));
-        }
+        var message = primary.Occupancy.SubjectMessage(room);
+        message.SetAttributeValue("to", replica.ToString());
         await Muc.Sender.SendAsync(message, ct);
     }
 
@@ -101,8 +89,7 @@ public sealed class Replication(DmucPrimary primary)
         foreach (var m in messages)
         {
             if (m.Retracted) continue;
-            XElement copy;
-            lock (room.Sync) copy = RoomMessages.ForOccupants(Muc, room, m, DmucPrimary.ReplicaSeesJids(room, replica));
+            var copy = MucFace.ForOccupants(Muc, room, m, DmucPrimary.ReplicaSeesJids(room, replica));
             copy.Add(ReplicaCopy.DmucElement(m, copy));
             copy.SetAttributeValue("to", replica.ToString());
             await Muc.Sender.SendAsync(copy, ct);
@@ -124,7 +111,7 @@ public sealed class Replication(DmucPrimary primary)
                 var after = since;
                 while (all.Count < MaxCatchUp)
                 {
-                    var page = await Muc.Archive.QueryAsync(archive, new ArchiveQuery(After: after, Max: Math.Min(100, MaxCatchUp - all.Count)), ct);
+                    var page = await Muc.Conversation.Archive.QueryAsync(archive, new ArchiveQuery(After: after, Max: Math.Min(100, MaxCatchUp - all.Count)), ct);
                     all.AddRange(page.Messages);
                     if (page.Complete || page.Messages.Count == 0) break;
                     after = page.Messages[^1].Id;
@@ -137,6 +124,6 @@ public sealed class Replication(DmucPrimary primary)
             }
         }
         if (history == 0) return [];
-        return (await Muc.Archive.QueryAsync(archive, new ArchiveQuery(Before: "", Max: history), ct)).Messages.ToList();
+        return (await Muc.Conversation.Archive.QueryAsync(archive, new ArchiveQuery(Before: "", Max: history), ct)).Messages.ToList();
     }
 }

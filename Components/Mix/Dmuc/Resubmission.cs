@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
 using System.Xml.Linq;
 using XmppGroupChat.Archive;
-using XmppGroupChat.Mix.Mix;
+using XmppGroupChat.Mix.Conversation;
 using XmppGroupChat.Mix.Muc;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
@@ -13,20 +12,17 @@ namespace XmppGroupChat.Mix.Dmuc;
 /// and &lt;x xmlns='urn:xmpp:tmp:dmuc:0'&gt;&lt;delay stamp='when the user wrote it'/&gt;&lt;/x&gt;. Each is
 /// archived once per room, sender and origin-id, whatever happens on the way: one the room already
 /// has is not archived or shown again, only sent back to that replica so it learns the room's id
-/// for it. A new one is published with a delay carrying the original time (everyone sees when it
-/// was written; the replicas' copies carry that time too).
+/// for it. A new one goes into the conversation with a delay carrying the original time (everyone
+/// sees when it was written; the replicas' copies carry that time too).
 /// </summary>
 public sealed class Resubmission(DmucPrimary primary)
 {
     /// <summary>How far back in the sender's archived messages a resubmission is looked for.</summary>
     public const int LookBack = 500;
 
-    // Accepted just now and perhaps not yet in the archive (a second resubmission can overtake the write).
-    private readonly ConcurrentDictionary<(Jid Room, Jid Sender, string OriginId), byte> _inFlight = new();
-
-    public bool IsResubmission(XElement message) =>
-        message.GetStanzaType() == "groupchat" && !message.IsErrorType()
-        && message.Element(Ns.Dmuc + "x")?.Element(Ns.Delay + "delay") != null
+    /// <summary>A groupchat from a registered replica's session carrying the time its user wrote it.</summary>
+    public bool Claims(XElement message) =>
+        message.Element(Ns.Dmuc + "x")?.Element(Ns.Delay + "delay") != null
         && primary.RegistrationOf(message) is { } registration && message.GetFrom()!.Resource != null
         && registration.Address.BareEquals(message.GetFrom());
 
@@ -35,9 +31,7 @@ public sealed class Resubmission(DmucPrimary primary)
         var muc = primary.Muc;
         var room = muc.RequireRoom(message);
         var from = message.GetFrom()!;
-        Occupant occupant;
-        MessageSender sender;
-        lock (room.Sync) (occupant, sender) = RoomMessages.RequireSpeaker(room, from);
+        var (occupant, speaker) = RoomMessages.RequireOccupant(room, from);
         var originId = (string?)message.Element(Ns.StanzaId + "origin-id")?.Attribute("id")
                        ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, "a resubmitted message carries its origin-id"));
         Delay written;
@@ -50,30 +44,24 @@ public sealed class Resubmission(DmucPrimary primary)
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.BadRequest, ex.Message));
         }
 
-        var key = (room.Jid, occupant.BareJid, originId);
         if (await FindAsync(room, occupant.BareJid, originId, ct) is { } archived)
         {
             // The room has it: only the replica hears of it again, to learn its id.
-            XElement copy;
-            lock (room.Sync) copy = RoomMessages.ForOccupants(muc, room, archived, DmucPrimary.ReplicaSeesJids(room, from.Bare));
+            var copy = MucFace.ForOccupants(muc, room, archived, DmucPrimary.ReplicaSeesJids(room, from.Bare));
             copy.Add(ReplicaCopy.DmucElement(archived, copy));
-            copy.SetAttributeValue("to", from.Bare.ToString());
-            await muc.Sender.SendAsync(copy, ct);
+            await muc.SendAsync(copy, from.Bare, ct);
             return;
         }
-        if (!_inFlight.TryAdd(key, 0)) return; // the same resubmission twice before the first is archived
-        if (_inFlight.Count > 4096) _inFlight.Clear();
-
+        // The room's executor runs one resubmission at a time, each archived before the next looks: a
+        // second copy of the same one always finds the first.
         var content = message.Elements().Where(e => e.Name.Namespace != Ns.Dmuc && e.Name != Ns.Delay + "delay")
-            .Append(new Delay(written.Stamp, muc.RoomJid(room).ToString()).ToElement());
-        var publisher = muc.Mix?.Messages
-                        ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "the room host is starting"));
-        await publisher.PublishAsync(room, sender, content, message, waitForArchive: false, ct);
+            .Append(new Delay(written.Stamp, muc.RoomJid(room).ToString()).ToElement()).ToList();
+        await muc.Conversation.SpeakAsync(room, new Speech(Face.Muc, speaker, content, message, occupant), ct);
     }
 
     private async Task<ArchivedMessage?> FindAsync(Room room, Jid sender, string originId, CancellationToken ct)
     {
-        var page = await primary.Muc.Archive.QueryAsync(room.Jid.ToString(), new ArchiveQuery(With: sender.Bare.ToString(), Before: "", Max: LookBack), ct);
+        var page = await primary.Muc.Conversation.Archive.QueryAsync(room.Jid.ToString(), new ArchiveQuery(With: sender.Bare.ToString(), Before: "", Max: LookBack), ct);
         return page.Messages.LastOrDefault(m => (string?)m.Stanza.Element(Ns.StanzaId + "origin-id")?.Attribute("id") == originId);
     }
 }

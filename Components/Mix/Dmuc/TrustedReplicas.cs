@@ -12,7 +12,7 @@ namespace XmppGroupChat.Mix.Dmuc;
 /// registered with the room. Anything else is refused with forbidden (or not-acceptable for an
 /// enter before the registration), saying why. The room then judges the real user.
 /// </summary>
-public sealed class TrustedReplicas(DmucSettings settings, ReplicaRegistry registry, MucService muc) : IRelayVouching
+public sealed class TrustedReplicas(DmucSettings settings, ReplicaRegistry registry, RoomRegistry rooms) : IRelayVouching
 {
     public RelayedSession? Recognise(XElement presence, Jid from)
     {
@@ -25,7 +25,7 @@ public sealed class TrustedReplicas(DmucSettings settings, ReplicaRegistry regis
             throw Refuse(StanzaErrorCondition.JidMalformed, "the dmuc user element must name the real user's full JID");
         if (!string.Equals(real.Domain, trusted.Serves, StringComparison.OrdinalIgnoreCase))
             throw Refuse(StanzaErrorCondition.Forbidden, $"{trusted.Domain} may vouch for users of {trusted.Serves} only, not {real.Domain}");
-        var room = muc.FindRoom(presence) ?? throw Refuse(StanzaErrorCondition.ItemNotFound, "no such room");
+        var room = rooms.Find(presence.GetTo()!) is { Removed: false } r ? r : throw Refuse(StanzaErrorCondition.ItemNotFound, "no such room");
         if (registry.Find(room, from.Bare) is null)
             throw Refuse(StanzaErrorCondition.NotAcceptable, "this replica has not registered with the room: send replicate first");
         return new RelayedSession(new Relay(from.Bare, RelayKind.Replica), real);

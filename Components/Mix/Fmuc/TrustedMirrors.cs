@@ -34,7 +34,7 @@ public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger 
         if (presence.Element(Ns.Fmuc + "fmuc") is not { } fmuc) return null;
         if (!_domains.Contains(from.Domain))
         {
-            Log.UntrustedMirror(logger, from.Domain);
+            RoomHostLog.UntrustedMirror(logger, from.Domain);
             return null;
         }
         if (from.Local is null || from.IsBare)
@@ -45,7 +45,7 @@ public sealed class TrustedMirrors(IReadOnlyCollection<string> domains, ILogger 
         var servedDomains = Serves(from.Domain);
         if (!servedDomains.Contains(real.Domain, StringComparer.OrdinalIgnoreCase))
         {
-            Log.MirrorOverreach(logger, from.Domain, real.Bare.ToString(), string.Join(", ", servedDomains));
+            RoomHostLog.MirrorOverreach(logger, from.Domain, real.Bare.ToString(), string.Join(", ", servedDomains));
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden,
                 $"{from.Domain} may vouch only for users of {string.Join(", ", servedDomains)}"));
         }

@@ -1,7 +1,8 @@
 using System.Xml.Linq;
 using XmppGroupChat.Archive;
 using XmppGroupChat.Component;
-using XmppGroupChat.Mix.Mix;
+using XmppGroupChat.Component.Routing;
+using XmppGroupChat.Mix.Conversation;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
 
@@ -24,10 +25,10 @@ public sealed class MamQueries(
     private static readonly XNamespace Forward = "urn:xmpp:forward:0";
     private const string MessagesNode = "urn:xmpp:mix:nodes:messages";
 
-    public void Register(StanzaRouter router)
+    public void Declare(RouteTable routes, string owner)
     {
-        router.OnIqGet(Ns.Mam + "query", FormAsync);
-        router.OnIqSet(Ns.Mam + "query", QueryAsync);
+        routes.Iq(AddressKind.Entity, IqType.Get, Ns.Mam + "query", owner, FormAsync);
+        routes.Iq(AddressKind.Entity, IqType.Set, Ns.Mam + "query", owner, QueryAsync);
     }
 
     // The fields a client may search by (XEP-0313 §query form).
@@ -46,11 +47,8 @@ public sealed class MamQueries(
         var room = requireRoom(iq);
         var from = iq.GetFrom()!;
         var query = iq.GetPayload()!;
-        lock (room.Sync)
-        {
-            if (!mayQuery(room, from))
-                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only participants may read this archive"));
-        }
+        if (!mayQuery(room, from))
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only participants may read this archive"));
         var node = (string?)query.Attribute("node");
         if (node != null && node != MessagesNode)
             throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound, $"no archive for node '{node}'"));
@@ -71,11 +69,9 @@ public sealed class MamQueries(
         {
             var result = new XElement(Ns.Mam + "result", new XAttribute("id", m.Id));
             if (queryId != null) result.SetAttributeValue("queryid", queryId);
-            XElement shown;
-            lock (room.Sync) shown = present(m, room, from);
             result.Add(new XElement(Forward + "forwarded",
                 new Delay(m.Stamp).ToElement(),
-                Reflection.Restamp(shown, Ns.Client)));
+                StoredMessage.Restamp(present(m, room, from), Ns.Client)));
             await sender.SendAsync(new XElement(Ns.Component + "message",
                 new XAttribute("from", roomAddress(room).ToString()), new XAttribute("to", from.ToString()),
                 new XAttribute("id", Stanza.NewId()), result), ct);

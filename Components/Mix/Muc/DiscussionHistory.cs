@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using XmppGroupChat.Archive;
+using XmppGroupChat.Mix.Conversation;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
 
@@ -19,20 +20,20 @@ public sealed class DiscussionHistory(MucService muc)
         var wanted = HistoryRequest.Parse(request, DefaultMessages, DateTimeOffset.UtcNow);
         if (wanted.WantsNone) return;
 
-        var page = await muc.Archive.QueryAsync(room.Jid.ToString(),
+        var page = await muc.Conversation.Archive.QueryAsync(room.Jid.ToString(),
             new ArchiveQuery(Start: wanted.Since, Before: "", Max: Math.Min(wanted.MaxStanzas, MaxMessages)), ct);
-        bool seesJids;
-        lock (room.Sync) seesJids = MucService.SeesJids(room, MucService.RealJidOf(room, to));
+        var seesJids = MucService.SeesJids(room, MucService.RealJidOf(room, to));
         var messages = new List<XElement>();
         foreach (var m in page.Messages)
         {
             if (m.Retracted) continue;
-            XElement shown;
-            lock (room.Sync) shown = RoomMessages.ForOccupants(muc, room, m, seesJids);
+            var shown = MucFace.ForOccupants(muc, room, m, seesJids);
             // A message written during a DMUC2 split already carries the time it was written.
             if (shown.Element(Ns.Delay + "delay") is null) shown.Add(new Delay(m.Stamp, muc.RoomJid(room).ToString()).ToElement());
             messages.Add(shown);
         }
-        foreach (var m in wanted.WithinMaxChars(messages)) await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, m, [to], ct);
+        var deliveries = new Deliveries();
+        foreach (var m in wanted.WithinMaxChars(messages)) deliveries.Add(muc.Sender, m, to);
+        await deliveries.SendAsync(ct);
     }
 }

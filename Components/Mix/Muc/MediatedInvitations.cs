@@ -1,5 +1,7 @@
 using System.Xml.Linq;
-using XmppGroupChat.Component;
+using XmppGroupChat.Component.Routing;
+using XmppGroupChat.Mix.Conversation;
+using XmppGroupChat.Mix.Features;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
 
@@ -12,52 +14,54 @@ namespace XmppGroupChat.Mix.Muc;
 /// </summary>
 public sealed class MediatedInvitations(MucService muc)
 {
-    public void Register(StanzaRouter router) => router.OnMessage(OnMessageAsync, m =>
-        m.GetTo() is { Local: not null, Resource: null } && m.GetStanzaType() != "groupchat" && m.Element(Ns.MucUser + "x") is { } x
-        && (x.Element(Ns.MucUser + "invite") != null || x.Element(Ns.MucUser + "decline") != null));
+    public void Declare(RouteTable routes)
+    {
+        foreach (var type in new[] { MessageType.Normal, MessageType.Chat, MessageType.Headline })
+            routes.Message(AddressKind.Entity, type, "MUC: mediated invitations", OnMessageAsync, carrying: Ns.MucUser + "x");
+    }
 
     private async ValueTask OnMessageAsync(XElement message, CancellationToken ct)
     {
         var room = muc.RequireRoom(message);
         var from = message.GetFrom()!;
         var x = message.Element(Ns.MucUser + "x")!;
-        foreach (var decline in x.Elements(Ns.MucUser + "decline"))
+        var invites = x.Elements(Ns.MucUser + "invite").ToList();
+        var declines = x.Elements(Ns.MucUser + "decline").ToList();
+        if (invites.Count == 0 && declines.Count == 0)
+            throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ServiceUnavailable, "the room takes invitations and declines as normal messages, and groupchat"));
+        var deliveries = new Deliveries();
+        foreach (var decline in declines)
         {
             if (!Jid.TryParse((string?)decline.Attribute("to"), out var inviter))
                 throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.JidMalformed, "a decline names the inviter in 'to'"));
-            var forward = Envelope(room, new XElement(Ns.MucUser + "decline", new XAttribute("from", from.Bare.ToString()), Reason(decline)));
-            await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, forward, [inviter], ct);
+            deliveries.Add(muc.Sender, Envelope(room, new XElement(Ns.MucUser + "decline", new XAttribute("from", from.Bare.ToString()), Reason(decline))), inviter);
         }
-        var invites = x.Elements(Ns.MucUser + "invite").ToList();
-        if (invites.Count == 0) return;
-
-        var addedMembers = false;
-        var deliveries = new List<(XElement, Jid)>();
-        lock (room.Sync)
+        if (invites.Count > 0)
         {
-            var inviter = room.FindOccupantBySession(from)
-                          ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may invite"));
-            var mayInvite = room.IsAdmin(from) || room.Config.ParticipantsMayInvite;
-            if (!mayInvite) throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only admins may invite to this room"));
+            var inviterOccupant = room.FindOccupantBySession(from)
+                                  ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.NotAcceptable, "only occupants may invite"));
+            if (!room.IsAdmin(from) && !InvitationRights.ByParticipants(room.Config))
+                throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.Forbidden, "only admins may invite to this room"));
+            var addedMembers = false;
             foreach (var invite in invites)
             {
                 if (!Jid.TryParse((string?)invite.Attribute("to"), out var invitee))
                     throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.JidMalformed, "an invitation names the invitee in 'to'"));
-                if (room.Config.AllowedOnly && room.AffiliationOf(invitee) == "none")
+                if (MembersOnly.IsOn(room.Config) && room.AffiliationOf(invitee) == Affiliation.None)
                 {
-                    room.Affiliations[invitee.Bare] = "member"; // the invitation is the membership (XEP-0045 §invite, members-only)
+                    room.SetAffiliation(invitee, Affiliation.Member); // the invitation is the membership (XEP-0045 §invite, members-only)
                     addedMembers = true;
                 }
                 var e = Envelope(room, new XElement(Ns.MucUser + "invite", new XAttribute("from", from.ToString()), Reason(invite)));
-                if (room.Config.Password is { } password) e.Element(Ns.MucUser + "x")!.Add(new XElement(Ns.MucUser + "password", password));
+                if (PasswordProtection.Of(room.Config) is { } password) e.Element(Ns.MucUser + "x")!.Add(new XElement(Ns.MucUser + "password", password));
                 var reason = invite.Element(Ns.MucUser + "reason")?.Value;
                 e.AddFirst(new XElement(Ns.Component + "body",
-                    $"{inviter.Nick} invites you to the room {muc.RoomJid(room)}" + (string.IsNullOrEmpty(reason) ? "" : $": {reason}")));
-                deliveries.Add((e, invitee));
+                    $"{inviterOccupant.Nick} invites you to the room {muc.RoomJid(room)}" + (string.IsNullOrEmpty(reason) ? "" : $": {reason}")));
+                deliveries.Add(muc.Sender, e, invitee);
             }
+            if (addedMembers) await muc.Rooms.SaveRoomAsync(room, ct);
         }
-        if (addedMembers) await muc.Rooms.SaveRoomAsync(room, ct);
-        foreach (var (e, to) in deliveries) await muc.Broadcaster.EnqueueUnarchivedAsync(muc.Sender, e, [to], ct);
+        await deliveries.SendAsync(ct);
     }
 
     private XElement Envelope(Room room, XElement inner) =>

@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using XmppGroupChat.Mix.Conversation;
 using XmppGroupChat.Mix.Rooms;
 using XmppGroupChat.Xmpp;
 
@@ -11,12 +12,12 @@ namespace XmppGroupChat.Mix.Muc;
 /// </summary>
 public static class OccupantPresence
 {
-    public static XElement Build(MucService muc, Room room, Occupant o, XElement? payload, bool withJid,
+    public static XElement Build(IMucAddressing muc, Room room, Occupant o, XElement? payload, bool withJid,
         string? type = null, IEnumerable<int>? codes = null, string? newNick = null, Jid? session = null, XElement? extra = null)
     {
         var item = new XElement(Ns.MucUser + "item",
-            new XAttribute("affiliation", room.AffiliationOf(o.BareJid)),
-            new XAttribute("role", type == "unavailable" && newNick is null ? "none" : o.Role));
+            new XAttribute("affiliation", room.AffiliationOf(o.BareJid).ToXml()),
+            new XAttribute("role", (type == "unavailable" && newNick is null ? Role.None : o.Role).ToXml()));
         if (withJid)
             item.SetAttributeValue("jid", (session ?? o.Sessions.Keys.FirstOrDefault()) is { } s ? o.RealJidOf(s).ToString() : o.BareJid.ToString());
         if (newNick != null) item.SetAttributeValue("nick", newNick);
@@ -36,7 +37,7 @@ public static class OccupantPresence
     public static XElement PayloadOf(XElement presence) => new(Ns.Component + "presence", presence.Elements()
         .Where(e => e.Name.Namespace != Ns.Muc && e.Name.Namespace != Ns.MucUser && e.Name.Namespace != MucService.OccupantIdNs
                     && e.Name.Namespace != Ns.Stanzas && e.Name.Namespace != Ns.Fmuc && e.Name.Namespace != Ns.Dmuc)
-        .Select(e => Mix.Reflection.Restamp(e, Ns.Component)));
+        .Select(e => StoredMessage.Restamp(e, Ns.Component)));
 
     /// <summary>
     /// Every session of every occupant, with whether it may see real JIDs, except that the sessions

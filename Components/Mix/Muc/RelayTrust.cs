@@ -19,11 +19,9 @@ public interface IRelayVouching
 /// users' from (XEP-0114), so relays name the real user inside their own element and the room
 /// host believes it only from peers it is configured to trust.
 /// </summary>
-public sealed class RelayTrust
+public sealed class RelayTrust(IReadOnlyList<IRelayVouching> vouchers)
 {
-    private readonly List<IRelayVouching> _vouchers = [];
-
-    public void Add(IRelayVouching voucher) => _vouchers.Add(voucher);
+    private readonly IReadOnlyList<IRelayVouching> _vouchers = vouchers;
 
     public RelayedSession? Recognise(XElement presence, Jid from)
     {

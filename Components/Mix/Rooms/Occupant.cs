@@ -7,12 +7,11 @@ namespace XmppGroupChat.Mix.Rooms;
 /// A MUC occupant (XEP-0045): a nick in the room held by one user, from one or more of their
 /// clients at once (multi-session). Occupants are sessions: they are not stored.
 /// </summary>
-public sealed class Occupant(string nick, Jid bareJid, string role, string occupantId)
+public sealed class Occupant(string nick, Jid bareJid, Role role, string occupantId)
 {
     public string Nick { get; set; } = nick;
     public Jid BareJid { get; } = bareJid;
-    /// <summary>moderator, participant or visitor.</summary>
-    public string Role { get; set; } = role;
+    public Role Role { get; set; } = role;
     /// <summary>XEP-0421: the same for this user in this room whatever the nick, and reveals nothing.</summary>
     public string OccupantId { get; } = occupantId;
     /// <summary>The user's clients in the room, with the presence payload (show, status, caps...) each last sent.</summary>

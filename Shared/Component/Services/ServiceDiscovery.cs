@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using XmppGroupChat.Component.Routing;
 using XmppGroupChat.Xmpp;
 
 namespace XmppGroupChat.Component.Services;
@@ -14,29 +15,32 @@ public static class ServiceDiscovery
 
     public delegate DiscoItems? ItemsProvider(Jid entity, string? node, Jid requester);
 
-    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, InfoProvider info, ItemsProvider items)
+    public static RouteTable AddServiceDiscovery(this RouteTable routes, string owner, InfoProvider info, ItemsProvider items)
     {
-        router.OnIqGet(Ns.DiscoInfo + "query", (iq, _) =>
+        foreach (var kind in new[] { AddressKind.Service, AddressKind.Entity, AddressKind.Resource })
         {
-            var node = (string?)iq.GetPayload()!.Attribute("node");
-            var result = info(iq.GetTo()!, node, iq.GetFrom()!)
-                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
-            return ValueTask.FromResult<XElement?>(result.ToElement());
-        });
-        router.OnIqGet(Ns.DiscoItems + "query", (iq, _) =>
-        {
-            var node = (string?)iq.GetPayload()!.Attribute("node");
-            var result = items(iq.GetTo()!, node, iq.GetFrom()!)
-                         ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
-            return ValueTask.FromResult<XElement?>(result.ToElement());
-        });
-        return router;
+            routes.Iq(kind, IqType.Get, Ns.DiscoInfo + "query", owner, (iq, _) =>
+            {
+                var node = (string?)iq.GetPayload()!.Attribute("node");
+                var result = info(iq.GetTo()!, node, iq.GetFrom()!)
+                             ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+                return ValueTask.FromResult<XElement?>(result.ToElement());
+            });
+            routes.Iq(kind, IqType.Get, Ns.DiscoItems + "query", owner, (iq, _) =>
+            {
+                var node = (string?)iq.GetPayload()!.Attribute("node");
+                var result = items(iq.GetTo()!, node, iq.GetFrom()!)
+                             ?? throw new StanzaErrorException(StanzaError.Of(StanzaErrorCondition.ItemNotFound));
+                return ValueTask.FromResult<XElement?>(result.ToElement());
+            });
+        }
+        return routes;
     }
 
     /// <summary>The simplest case: only the domain itself exists, with one identity and its features.</summary>
-    public static StanzaRouter AddServiceDiscovery(this StanzaRouter router, Jid domain, DiscoInfo serviceInfo,
+    public static RouteTable AddServiceDiscovery(this RouteTable routes, string owner, Jid domain, DiscoInfo serviceInfo,
         Func<DiscoItems>? serviceItems = null) =>
-        router.AddServiceDiscovery(
+        routes.AddServiceDiscovery(owner,
             (jid, node, _) => jid.Equals(domain) && node is null ? serviceInfo : null,
             (jid, node, _) => jid.Equals(domain) && node is null ? serviceItems?.Invoke() ?? new DiscoItems() : null);
 }

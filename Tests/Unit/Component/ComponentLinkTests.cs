@@ -1,6 +1,9 @@
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging.Abstractions;
 using XmppGroupChat.Component;
+using XmppGroupChat.Component.Routing;
+using XmppGroupChat.Component.Services;
+using XmppGroupChat.Concurrency;
 using XmppGroupChat.Component.Services;
 using XmppGroupChat.Xmpp;
 
@@ -46,9 +49,10 @@ public sealed class ComponentLinkTests
             ShutdownTimeout = TimeSpan.FromMilliseconds(500),
         };
         options = tweak?.Invoke(options) ?? options;
-        var router = new StanzaRouter(NullLogger.Instance);
-        _link = new ComponentLink(options, router, NullLogger.Instance);
-        router.AddPing(jid => jid.Equals(_link.Domain));
+        var sender = new LinkSender(options);
+        var routes = new RouteTable().AddPing("test", jid => jid.Equals(sender.Domain)).Build();
+        var dispatcher = new StanzaDispatcher(routes, sender, new SingleScope(new SerialExecutor("test", NullLogger.Instance)), NullLogger.Instance);
+        _link = new ComponentLink(options, sender, dispatcher, NullLogger.Instance);
         _run = _link.RunAsync(_stop.Token);
         return _link;
     }

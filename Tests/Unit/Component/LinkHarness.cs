@@ -1,4 +1,7 @@
 using XmppGroupChat.Component;
+using XmppGroupChat.Component.Routing;
+using XmppGroupChat.Component.Services;
+using XmppGroupChat.Concurrency;
 using XmppGroupChat.Component.Services;
 
 namespace XmppGroupChat.Tests.Unit.Component;
@@ -25,9 +28,9 @@ internal sealed class LinkHarness : IAsyncDisposable
             ShutdownTimeout = TimeSpan.FromMilliseconds(500),
         };
         options = tweak?.Invoke(options) ?? options;
-        var router = new StanzaRouter(Logger);
-        Link = new ComponentLink(options, router, Logger, group);
-        router.AddPing(jid => jid.Equals(Link.Domain));
+        var sender = new LinkSender(options);
+        var routes = new RouteTable().AddPing("test", jid => jid.Equals(sender.Domain)).Build();
+        Link = new ComponentLink(options, sender, new StanzaDispatcher(routes, sender, new SingleScope(new SerialExecutor("test", Logger)), Logger), Logger, group);
         Run = Link.RunAsync(_stop.Token);
     }
 

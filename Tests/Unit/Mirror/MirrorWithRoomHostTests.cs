@@ -19,7 +19,7 @@ public sealed class MirrorWithRoomHostTests
     private const string HostProxy = @"coven\40muc.test@mirror.beta.test";
     private const string Owner = "owner@test/a";
 
-    private MixHarness _host = null!;
+    private RoomHostHarness _host = null!;
     private MirrorHarness _mirror = null!;
     private readonly List<XElement> _toMirror = new();
     private readonly List<XElement> _toHost = new();
@@ -28,8 +28,7 @@ public sealed class MirrorWithRoomHostTests
 
     private async Task StartAsync(params (string, string)[] mirrorSettings)
     {
-        _host = await MixHarness.StartAsync();
-        _host.Muc.Relays.Add(new TrustedMirrors([MirrorHarness.Domain], NullLogger.Instance));
+        _host = await RoomHostHarness.StartAsync(new RoomHostSetup { TrustedMirrors = [MirrorHarness.Domain] });
         // The room host answers the mirror's disco#info itself, through the pump.
         _mirror = new MirrorHarness(mirrorSettings) { MasterSpeaksFmuc = null };
         await _host.SendAsync($"<presence from='{Owner}' to='{HostRoom}/boss'><x xmlns='{Muc}'/></presence>");

@@ -19,12 +19,12 @@ public sealed class DmucPrimaryTests
     private const string Troy = "troy@far/screwdriver";
     private const string Wiz = "squit@far/jupiter";
     private static readonly DmucSettings Settings = new([new TrustedReplica("dmuc-replica.far", "far")], TimeSpan.FromSeconds(30), MarkSplitUsersAway: true);
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _h = await MixHarness.StartAsync(dmuc: Settings);
+        _h = await RoomHostHarness.StartAsync(new RoomHostSetup { Dmuc = Settings });
         await _h.SendAsync($"<presence from='owner@test/a' to='{Room}/boss'><x xmlns='{MucNs}'/></presence>");
         await _h.WaitForAsync(e => To(e, "owner@test/a") && e.Element(Ns.Component + "subject") != null);
         await _h.IqAsync($"<iq type='set' id='cfg' from='owner@test/a' to='{Room}'><query xmlns='http://jabber.org/protocol/muc#owner'>" +
@@ -162,17 +162,17 @@ public sealed class DmucPrimaryTests
         await EnterAsync(Troy, "troy", "s1");
         _h.TakeSent();
         _h.Clock.Advance(TimeSpan.FromSeconds(29));
-        await _h.Muc.Dmuc!.Keepalive.TickAsync(CancellationToken.None);
-        await _h.Muc.Dmuc.BackgroundDone;
+        await _h.Primary!.Keepalive.TickAsync(CancellationToken.None);
+        await _h.Primary!.Keepalive.PingsDone; await _h.SettleAsync();
         Assert.That(_h.Requests, Is.Empty);
         _h.Clock.Advance(TimeSpan.FromSeconds(1));
-        await _h.Muc.Dmuc.Keepalive.TickAsync(CancellationToken.None);
+        await _h.Primary!.Keepalive.TickAsync(CancellationToken.None);
         var ping = await NextRequestAsync();
         Assert.That(ping.Iq.ToString(SaveOptions.DisableFormatting), Does.Contain("urn:xmpp:ping"));
         Assert.That((string?)ping.Iq.Attribute("from"), Is.EqualTo(Room));
         Assert.That((string?)ping.Iq.Attribute("to"), Is.EqualTo(R));
         ping.Answer.SetException(new TimeoutException());
-        await _h.Muc.Dmuc.BackgroundDone;
+        await _h.Primary!.Keepalive.PingsDone; await _h.SettleAsync();
         await _h.SettleAsync();
 
         var away = _h.TakeSent().Single(e => To(e, "owner@test/a"));
@@ -184,7 +184,7 @@ public sealed class DmucPrimaryTests
         Assert.That(_h.TakeSent().Where(e => ((string?)e.Attribute("to"))!.Contains("dmuc-replica.far")), Is.Empty, "no broadcasts to a split replica");
 
         _h.Clock.Advance(TimeSpan.FromSeconds(10));
-        await _h.Muc.Dmuc.Keepalive.TickAsync(CancellationToken.None);
+        await _h.Primary!.Keepalive.TickAsync(CancellationToken.None);
         Assert.That((await NextRequestAsync()).Iq.GetStanzaType(), Is.EqualTo("get"), "while split, every third of the keepalive");
     }
 
@@ -200,7 +200,7 @@ public sealed class DmucPrimaryTests
         _h.TakeSent();
         var refused = await _h.IqAsync($"<iq type='get' id='p1' from='{R}' to='{Room}'><ping xmlns='urn:xmpp:ping'/></iq>");
         Assert.That(StanzaError.FromStanza(refused)!.Condition, Is.EqualTo(StanzaErrorCondition.NotAcceptable));
-        Assert.That(_h.Muc.Rooms.Find(Jid.Parse("coven@mix.test"))!.FindOccupant("troy"), Is.Not.Null, "a split does not take the replica's users out");
+        Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.FindOccupant("troy"), Is.Not.Null, "a split does not take the replica's users out");
     }
 
     [Test]
@@ -210,7 +210,7 @@ public sealed class DmucPrimaryTests
         await EnterAsync(Troy, "troy", "s1");
         await EnterAsync(Wiz, "WiZ", "s2");
         await PostAsync("owner@test/a", "before", "m1");
-        var lastSeen = (string?)_h.Muc.Archive.QueryAsync("coven@mix.test", new XmppGroupChat.Archive.ArchiveQuery(Before: "", Max: 1)).Result.Messages[0].Id;
+        var lastSeen = (string?)_h.Archive.QueryAsync("coven@mix.test", new XmppGroupChat.Archive.ArchiveQuery(Before: "", Max: 1)).Result.Messages[0].Id;
         await _h.SendAsync($"<message type='error' from='{R}' to='{Room}/boss'><error type='cancel'><remote-server-timeout xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>");
         await _h.SettleAsync();
         await PostAsync("owner@test/a", "during", "m2");
@@ -257,7 +257,7 @@ public sealed class DmucPrimaryTests
         var again = _h.TakeSent();
         Assert.That(again.Select(e => (string?)e.Attribute("to")), Is.EqualTo(new[] { R }), "only the replica hears of it, to learn the id");
         Assert.That((string?)again[0].Element(Ns.StanzaId + "stanza-id")!.Attribute("id"), Is.EqualTo(id));
-        var all = await _h.Muc.Archive.QueryAsync("coven@mix.test", new XmppGroupChat.Archive.ArchiveQuery(Max: 100));
+        var all = await _h.Archive.QueryAsync("coven@mix.test", new XmppGroupChat.Archive.ArchiveQuery(Max: 100));
         Assert.That(all.Messages.Count(m => m.Stanza.Element(Ns.Component + "body")?.Value == "written during the split"), Is.EqualTo(1));
     }
 
@@ -271,6 +271,6 @@ public sealed class DmucPrimaryTests
         await _h.SettleAsync();
         var gone = _h.TakeSent().Single(e => To(e, "owner@test/a"));
         Assert.That(gone.GetStanzaType(), Is.EqualTo("unavailable"));
-        Assert.That(_h.Muc.Dmuc!.Registry.All, Is.Empty);
+        Assert.That(_h.Primary!.Registry.All, Is.Empty);
     }
 }

@@ -15,13 +15,12 @@ public sealed class FmucMasterTests
     private const string MucNs = "http://jabber.org/protocol/muc";
     private const string FmucNs = "http://isode.com/protocol/fmuc";
     private const string Proxy = @"coven\40muc.test@mirror.far";
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _h = await MixHarness.StartAsync();
-        _h.Muc.Relays.Add(new TrustedMirrors(["mirror.far"], NullLogger.Instance));
+        _h = await RoomHostHarness.StartAsync(new RoomHostSetup { TrustedMirrors = ["mirror.far"] });
     }
 
     [TearDown]

@@ -9,12 +9,12 @@ public sealed class MamTests
 {
     private const string Core = "urn:xmpp:mix:core:1";
     private static readonly XNamespace Forward = "urn:xmpp:forward:0";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [OneTimeSetUp]
     public async Task FillArchive()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
         foreach (var (jid, nick) in new[] { ("hag66@test/pda", "thirdwitch"), ("hecate@test/home", "top witch") })
             await _mix.IqAsync($"<iq type='set' id='j-{nick}' from='{jid}' to='coven@mix.test'><join xmlns='{Core}'><subscribe node='urn:xmpp:mix:nodes:messages'/><nick>{nick}</nick></join></iq>");

@@ -9,12 +9,12 @@ public sealed class Mix0Tests
 {
     private const string Mix0 = "urn:xmpp:mix:0";
     private const string Core = "urn:xmpp:mix:core:1";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
     }
 

@@ -9,12 +9,12 @@ public sealed class MixAdminTests
 {
     private const string Core = "urn:xmpp:mix:core:1";
     private const string PubSub = "http://jabber.org/protocol/pubsub";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
     }
 

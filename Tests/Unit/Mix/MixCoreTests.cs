@@ -9,12 +9,12 @@ public sealed class MixCoreTests
 {
     private const string Core = "urn:xmpp:mix:core:1";
     private static readonly XNamespace CoreNs = Core;
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         var created = await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
         Assert.That(created.GetStanzaType(), Is.EqualTo("result"), created.ToString());
     }

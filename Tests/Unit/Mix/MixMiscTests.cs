@@ -14,12 +14,12 @@ public sealed class MixMiscTests
     private static readonly XNamespace MiscNs = Misc;
     private static readonly XNamespace Forward = "urn:xmpp:forward:0";
     private static readonly XNamespace MessageRetract = "urn:xmpp:message-retract:1";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         var created = await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
         Assert.That(created.GetStanzaType(), Is.EqualTo("result"), created.ToString());
     }
@@ -145,7 +145,7 @@ public sealed class MixMiscTests
         Assert.That(ErrorOf(await RegisterAsync("e2", "hag66@test/pda", "nowhere@mix.test", "<nick>x</nick>")), Is.EqualTo(StanzaErrorCondition.ItemNotFound));
         Assert.That(Coven.FindParticipant(Jid.Parse("hag66@test"))!.Nick, Is.EqualTo("thirdwitch"));
 
-        lock (Coven.Sync) Coven.Affiliations[Jid.Parse("banned@test")] = "outcast";
+        await _mix.Rooms.InvokeAsync(Coven, () => { Coven.SetAffiliation(Jid.Parse("banned@test"), Affiliation.Outcast); return ValueTask.CompletedTask; });
         Assert.That(ErrorOf(await RegisterAsync("e3", "banned@test/x", "coven@mix.test", "<nick>x</nick>")), Is.EqualTo(StanzaErrorCondition.Forbidden));
 
         // XEP-0407: without <nick/>, the service assigns one (a UUID).
@@ -297,7 +297,7 @@ public sealed class MixMiscTests
             Is.EqualTo(StanzaErrorCondition.ItemNotFound));
 
         // Where participants may not invite, admins still may (the owner need not be a participant).
-        lock (Coven.Sync) Coven.Config.Set(RoomConfig.ParticipantsMayInviteField, "false");
+        Coven.Config = Coven.Config.With(XmppGroupChat.Mix.Features.InvitationRights.Field, false);
         Assert.That(ErrorOf(await Invite("i6", "hag66@test/pda", "<invitee>cat@test</invitee>")), Is.EqualTo(StanzaErrorCondition.Forbidden));
         Assert.That((await InvitationAsync("owner@test/a", "cat@test")).Element(MiscNs + "inviter")!.Value, Is.EqualTo("owner@test"));
     }
@@ -306,7 +306,7 @@ public sealed class MixMiscTests
     public async Task An_invitation_admits_its_invitee_to_an_allowed_only_channel_and_nobody_else()
     {
         await JoinAsync("hag66@test/pda", "thirdwitch");
-        lock (Coven.Sync) Coven.Config.Set(RoomConfig.AllowedOnlyField, "true");
+        Coven.Config = Coven.Config.With(XmppGroupChat.Mix.Features.MembersOnly.Field, true);
 
         Assert.That(ErrorOf(await _mix.IqAsync($"<iq type='set' id='n1' from='cat@test/l' to='coven@mix.test'><join xmlns='{Core}'><nick>cat</nick></join></iq>")),
             Is.EqualTo(StanzaErrorCondition.Forbidden), "no invitation");
@@ -334,7 +334,7 @@ public sealed class MixMiscTests
         Assert.That(Coven.FindParticipant(Jid.Parse("cat@test")), Is.Not.Null);
 
         // The invitation put cat on the allowed list: after leaving, cat may come back without it.
-        Assert.That(Coven.AffiliationOf(Jid.Parse("cat@test")), Is.EqualTo("member"));
+        Assert.That(Coven.AffiliationOf(Jid.Parse("cat@test")), Is.EqualTo(Affiliation.Member));
         await _mix.IqAsync($"<iq type='set' id='n6' from='cat@test/l' to='coven@mix.test'><leave xmlns='{Core}'/></iq>");
         var back = await _mix.IqAsync($"<iq type='set' id='n7' from='cat@test/l' to='coven@mix.test'><join xmlns='{Core}'><nick>cat</nick></join></iq>");
         Assert.That(back.GetStanzaType(), Is.EqualTo("result"), back.ToString());

@@ -9,13 +9,13 @@ public sealed class MixPresenceTests
 {
     private const string Core = "urn:xmpp:mix:core:1";
     private static readonly XNamespace PresenceNs = "urn:xmpp:mix:presence:0";
-    private MixHarness _mix = null!;
+    private RoomHostHarness _mix = null!;
     private string _hagId = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _mix = await MixHarness.StartAsync();
+        _mix = await RoomHostHarness.StartAsync();
         await _mix.IqAsync($"<iq type='set' id='c' from='owner@test/a' to='mix.test'><create channel='coven' xmlns='{Core}'/></iq>");
         var hag = await _mix.IqAsync($"<iq type='set' id='j1' from='hag66@test/pda' to='coven@mix.test'><join xmlns='{Core}'><subscribe node='urn:xmpp:mix:nodes:presence'/><nick>thirdwitch</nick></join></iq>");
         _hagId = (string)hag.Element(XNamespace.Get(Core) + "join")!.Attribute("id")!;

@@ -10,10 +10,10 @@ public sealed class MucFaceTests
     private const string Core = "urn:xmpp:mix:core:1";
     private const string MucNs = "http://jabber.org/protocol/muc";
     private static readonly XNamespace OccupantId = "urn:xmpp:occupant-id:0";
-    private MixHarness _h = null!;
+    private RoomHostHarness _h = null!;
 
     [SetUp]
-    public async Task SetUp() => _h = await MixHarness.StartAsync();
+    public async Task SetUp() => _h = await RoomHostHarness.StartAsync();
 
     [TearDown]
     public async Task TearDown() => await _h.DisposeAsync();
@@ -336,8 +336,7 @@ public sealed class MucFaceTests
         Assert.That(Codes(removed), Does.Contain("322"));
         var seenByCat = await _h.WaitForAsync(e => PresenceFrom(e, "coven@muc.test/thirdwitch", "cat@test/l") && e.GetStanzaType() == "unavailable");
         Assert.That(Codes(seenByCat), Does.Contain("322"));
-        lock (_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.Sync)
-            Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.FindOccupant("cat"), Is.Not.Null, "members stay");
+        Assert.That(_h.Rooms.Find(Jid.Parse("coven@mix.test"))!.FindOccupant("cat"), Is.Not.Null, "members stay");
     }
 
     [Test]

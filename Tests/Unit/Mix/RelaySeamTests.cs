@@ -14,27 +14,22 @@ public sealed class RelaySeamTests
 {
     private const string MucNs = "http://jabber.org/protocol/muc";
     private const string Replica = @"coven\40muc.test@replica.far";
-    private MixHarness _h = null!;
-
-    /// <summary>Trusts any dmuc-marked join from replica.far (the real trust rules are the DMUC primary's).</summary>
-    private sealed class AnyReplica : IRelayVouching
-    {
-        public RelayedSession? Recognise(XElement presence, Jid from) =>
-            from.Domain == "replica.far" && presence.Element(Ns.Dmuc + "x")?.Element(Ns.Dmuc + "user") is { } user
-                ? new RelayedSession(new Relay(from.Bare, RelayKind.Replica), Jid.Parse((string)user.Attribute("jid")!))
-                : null;
-    }
+    private RoomHostHarness _h = null!;
 
     [SetUp]
     public async Task SetUp()
     {
-        _h = await MixHarness.StartAsync();
-        _h.Muc.Relays.Add(new AnyReplica());
+        // A replica the room host is primary for, registered with the room before its users enter.
+        _h = await RoomHostHarness.StartAsync(new RoomHostSetup
+        {
+            Dmuc = new XmppGroupChat.Mix.Dmuc.DmucSettings([new("replica.far", "far")], TimeSpan.FromSeconds(30), MarkSplitUsersAway: true),
+        });
         await _h.SendAsync($"<presence from='owner@test/a' to='coven@muc.test/boss'><x xmlns='{MucNs}'/></presence>");
         await _h.WaitForAsync(e => (string?)e.Attribute("to") == "owner@test/a" && e.Element(Ns.Component + "subject") != null);
         await _h.IqAsync("<iq type='set' id='cfg' from='owner@test/a' to='coven@muc.test'><query xmlns='http://jabber.org/protocol/muc#owner'>" +
                          "<x xmlns='jabber:x:data' type='submit'/></query></iq>");
-        await _h.SettleAsync();
+        var registered = await _h.IqAsync($"<iq type='set' id='rep' from='{Replica}' to='coven@muc.test'><replicate xmlns='{Ns.Dmuc.NamespaceName}' history='0'/></iq>");
+        Assert.That(registered.GetStanzaType(), Is.EqualTo("result"), registered.ToString());
         _h.TakeSent();
     }
 

@@ -17,7 +17,7 @@ public sealed class RoomRemovalRaceTests
     [Test]
     public async Task A_mix_join_racing_the_last_occupants_exit_is_kept_or_refused_cleanly()
     {
-        await using var h = await MixHarness.StartAsync();
+        await using var h = await RoomHostHarness.StartAsync();
         for (var i = 0; i < 150; i++)
         {
             var room = $"tmp{i}";
